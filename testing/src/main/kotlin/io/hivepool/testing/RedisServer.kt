@@ -31,8 +31,11 @@ public class RedisServer internal constructor(
     /** The plain (non-TLS) port; stays the same across [restart]. */
     public val port: Int get() = backend.port
 
-    /** `redis://127.0.0.1:<port>`, with `default:<password>@` when a password is set. */
-    public val uri: String get() = "redis://${userInfo()}$host:$port"
+    /**
+     * `redis://127.0.0.1:<port>`, with `default:<password>@` when a password is set; for an
+     * external server, `REDIS_URL` as it was given.
+     */
+    public val uri: String get() = backend.givenUri ?: "redis://${userInfo()}$host:$port"
 
     /** The TLS port, when started with [RedisServerOptions.tls]. */
     public val tlsPort: Int? get() = backend.tlsPort
@@ -104,6 +107,7 @@ public class RedisServer internal constructor(
 
     override fun toString(): String = "RedisServer($source, $host:$port, version $version)"
 
+    /** Entry point: [start]. */
     public companion object {
         /**
          * Starts a fresh server on a free loopback port, or attaches to `REDIS_URL` when the options

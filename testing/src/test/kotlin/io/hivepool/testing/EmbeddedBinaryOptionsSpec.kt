@@ -34,6 +34,7 @@ class EmbeddedBinaryOptionsSpec : FunSpec({
                 redis.source shouldBe "embedded-redis"
                 redis.version shouldStartWith "6.2."
                 redis.command("CONFIG", "GET", "notify-keyspace-events") shouldBe "notify-keyspace-events\nAKE"
+                redis.command("DEBUG", "SLEEP", "0") shouldBe "OK"
                 RespClient.connectUnix(redis.unixSocket!!).use { client ->
                     client.call("AUTH", "dave", "d") shouldBe RespReply.Simple("OK")
                 }

@@ -30,6 +30,7 @@ class ServerResolutionSpec : FunSpec({
                 attached.source shouldBe "REDIS_URL"
                 attached.isExternal shouldBe true
                 attached.port shouldBe real.port
+                attached.uri shouldBe real.uri
                 attached.command("SET", "seen-through", "yes") shouldBe "OK"
                 val e = shouldThrow<UnsupportedOperationException> { attached.stop() }
                 e.message shouldBe "stop() needs a redis-server the fixture started itself, but REDIS_URL points to an " +
@@ -98,6 +99,19 @@ class ServerResolutionSpec : FunSpec({
             Install redis-server (e.g. apt-get install redis-server), set REDIS_SERVER to a redis-server binary, or set REDIS_URL to a running server.
         """.trimIndent()
         e.attempts.size shouldBe 5
+    }
+
+    test("the Testcontainers way starts a container when Docker answers and says so when it does not") {
+        val docker = org.testcontainers.DockerClientFactory.instance().isDockerAvailable
+        val start = {
+            ServerResolver(mapOf<String, String>()::get, EmbeddedBinary { "none" }, ContainerStarter.DEFAULT).start(options())
+        }
+        if (docker) {
+            start().use { it.source shouldBe "testcontainers"; it.command("PING") shouldBe "PONG" }
+        } else {
+            shouldThrow<RedisServerUnavailableException>(start).attempts.last() shouldBe
+                "testcontainers: Docker is not available"
+        }
     }
 
     test("a REDIS_URL that does not answer is reported and passed over") {

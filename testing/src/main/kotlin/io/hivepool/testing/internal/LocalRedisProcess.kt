@@ -78,8 +78,19 @@ internal class LocalRedisProcess(
         log.debug { "redis-server ($source) pid ${started.pid()} listening on $host:$port" }
     }
 
+    /** Major version from `redis-server --version`: 6.2 and 7.x differ in the options they accept. */
+    private val majorVersion: Int by lazy {
+        val probe = ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start()
+        val text = probe.inputStream.readAllBytes().toString(Charsets.UTF_8)
+        probe.waitFor(10, TimeUnit.SECONDS)
+        Regex("v=(\\d+)\\.").find(text)?.groupValues?.get(1)?.toInt()
+            ?: throw ServerStartException("$binary --version printed no version: ${text.trim()}")
+    }
+
     private fun arguments(): List<String> = buildList {
         addAll(listOf("--port", port.toString(), "--bind", host, "--protected-mode", "no"))
+        // 7.x refuses DEBUG (handy for slow-server tests) unless enabled; 6.2 has no such option
+        if (majorVersion >= 7) addAll(listOf("--enable-debug-command", "yes"))
         addAll(listOf("--save", "", "--appendonly", "no", "--daemonize", "no"))
         addAll(listOf("--dir", dir.toString(), "--pidfile", dir.resolve("redis.pid").toString()))
         addAll(listOf("--logfile", logFile.toString()))
