@@ -52,8 +52,8 @@ public class RedisServer internal constructor(
     /** True for a `REDIS_URL` server, which the fixture neither started nor may stop. */
     public val isExternal: Boolean get() = backend.isExternal
 
-    /** The server's `redis_version`, e.g. `"7.0.15"`. */
-    public val version: String = command("INFO", "server").lineSequence()
+    /** The server's `redis_version`, e.g. `"7.0.15"`; `"unknown"` when INFO is not allowed (an external server's ACL). */
+    public val version: String = runCatching { command("INFO", "server") }.getOrDefault("").lineSequence()
         .firstOrNull { it.startsWith("redis_version:") }
         ?.substringAfter(':')?.trim()
         ?: "unknown"

@@ -24,6 +24,11 @@ class RedisServerExtensionSpec : FunSpec({
         shouldThrow<ConnectException> { RespClient.connect(server.host, server.port) }
     }
 
+    test("the JUnit extension takes a Kotlin options block and has no server outside a test class") {
+        val extension = RedisServerJUnitExtension { password = "kotlin" }
+        shouldThrow<IllegalStateException> { extension.server }
+    }
+
     test("an extension mounts one server only") {
         val extension = RedisServerExtension()
         extension.mount { }

@@ -66,6 +66,7 @@ internal class LocalRedisProcess(
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
             .start()
+        started.outputStream.close() // redis-server reads nothing from stdin
         process = started
         try {
             awaitPing(started)
