@@ -9,9 +9,6 @@ import io.hivepool.testing.internal.deleteTree
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldStartWith
-import java.io.File
-import java.nio.file.Files
-import java.nio.file.Paths
 
 /** The embedded binary is redis 6.2: every option the fixture passes must work there too. */
 class EmbeddedBinaryOptionsSpec : FunSpec({
@@ -24,9 +21,7 @@ class EmbeddedBinaryOptionsSpec : FunSpec({
             extraArgs += listOf("--notify-keyspace-events", "KEA")
         }
         // a PATH with openssl (for the certificates) but no redis-server, so the embedded binary runs
-        val openssl = System.getenv("PATH").split(File.pathSeparator).map { Paths.get(it, "openssl") }.first { Files.isExecutable(it) }
-        val pathDir = Files.createTempDirectory("hivepool-openssl-only")
-        Files.createSymbolicLink(pathDir.resolve("openssl"), openssl)
+        val pathDir = pathWithOnly("openssl")
         val env = mapOf("PATH" to pathDir.toString())
         val resolver = ServerResolver(env::get, EmbeddedBinary.DEFAULT, ContainerStarter { _, _ -> error("no Docker in this test") })
         try {

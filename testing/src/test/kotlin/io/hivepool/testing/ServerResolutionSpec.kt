@@ -8,9 +8,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldStartWith
-import java.io.File
 import java.nio.file.Files
-import java.nio.file.Paths
 
 /** Each way of finding a server, forced by injecting the environment the resolver sees. */
 class ServerResolutionSpec : FunSpec({
@@ -18,9 +16,7 @@ class ServerResolutionSpec : FunSpec({
     fun resolver(vararg env: Pair<String, String>, embedded: EmbeddedBinary = EmbeddedBinary.DEFAULT) =
         ServerResolver(mapOf(*env)::get, embedded, noDocker)
     fun options(configure: RedisServerOptions.() -> Unit = {}) = RedisServerOptions().apply(configure)
-    val systemRedis = System.getenv("PATH").split(File.pathSeparator)
-        .map { Paths.get(it, "redis-server") }
-        .first { Files.isExecutable(it) }
+    val systemRedis = onSystemPath("redis-server")
     val emptyDir = Files.createTempDirectory("hivepool-empty-path")
     afterSpec { Files.deleteIfExists(emptyDir) }
 
