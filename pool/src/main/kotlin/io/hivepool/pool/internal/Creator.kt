@@ -4,7 +4,7 @@ import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.Ttl
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.TimeoutCancellationException
@@ -48,7 +48,7 @@ internal fun RealPool<*>.createException(cause: Throwable): ConnectionCreateExce
     )
 
 /** Starts [n] creates already counted in `creating`. They run in the pool's scope, never in a caller's. */
-@OptIn(ExperimentalCoroutinesApi::class)
+@OptIn(DelicateCoroutinesApi::class)
 internal fun <T> RealPool<T>.launchCreates(n: Int) {
     // ATOMIC: the body always runs, so `creating` is always settled even if the scope is being cancelled.
     repeat(n) { scope.launch(start = CoroutineStart.ATOMIC) { runCreate() } }
@@ -105,11 +105,11 @@ private fun <T> RealPool<T>.onCreated(conn: T) {
         when {
             closed -> {
                 destroy = true
-                stats0.countDestroyed(DestroyReason.CLOSED)
+                retireLocked(DestroyReason.CLOSED)
             }
             sizeLocked >= maxSize -> { // shrunk by resize() while it was being created
                 destroy = true
-                stats0.countDestroyed(DestroyReason.IDLE)
+                retireLocked(DestroyReason.IDLE)
             }
             else -> {
                 waiter = grantNextLocked(pc)
@@ -212,12 +212,25 @@ private fun <T> RealPool<T>.launchProbe() {
     }
 }
 
-/** Destroys in the pool's scope: never blocks the caller, bounded, a throw is logged and swallowed. */
-@OptIn(ExperimentalCoroutinesApi::class)
+/**
+ * Destroys in the pool's scope: never blocks the caller, bounded by createTimeout, a throw is logged and
+ * swallowed. Each connection was counted in `destroying` (retireLocked) and frees its place when done.
+ */
+@OptIn(DelicateCoroutinesApi::class)
 internal fun <T> RealPool<T>.destroyLater(pcs: List<PooledConnection<T>>): Job? {
     if (pcs.isEmpty()) return null
+    // ATOMIC + NonCancellable: a destroy decided before close() still happens after the scope is cancelled.
     return scope.launch(start = CoroutineStart.ATOMIC) {
-        withContext(NonCancellable) { pcs.forEach { destroyNow(it) } }
+        withContext(NonCancellable) {
+            for (pc in pcs) {
+                destroyNow(pc)
+                val creates = synchronized(lock) {
+                    destroying--
+                    planCreatesLocked()
+                }
+                launchCreates(creates)
+            }
+        }
     }
 }
 

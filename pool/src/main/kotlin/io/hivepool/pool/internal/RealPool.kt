@@ -82,6 +82,7 @@ internal class RealPool<T>(
     internal var maxIdle: Int = initialConfig.maxIdle
     internal val waiters = ArrayDeque<Waiter>() // may hold CANCELLED entries, skipped when polled
     internal var liveWaiters = 0
+    @Volatile
     internal var closed = false
     internal val leases: MutableSet<RealLease<T>>? = if (trackLeases) LinkedHashSet() else null
     internal var nextId = 1L
@@ -97,7 +98,21 @@ internal class RealPool<T>(
     /** Completed when closed and nothing is leased any more. */
     internal val drained = CompletableDeferred<Unit>()
 
-    internal val sizeLocked: Int get() = idle.size + leasedCount + creating
+    /** Connections handed to destroy() that have not finished yet: they still hold a place (and a socket). */
+    internal var destroying = 0
+
+    /** The places taken against maxSize. Destroying ones count until destroy() returns, so a replacement never
+     *  overlaps the connection it replaces. */
+    internal val sizeLocked: Int get() = idle.size + leasedCount + creating + destroying
+
+    /** Callers queued beyond what the creates in flight will serve: the ones really waiting for a release. */
+    internal val waitersLocked: Int get() = maxOf(0, liveWaiters - creating)
+
+    /** A connection leaves the pool for [reason]; it keeps its place until its destroy() finishes. */
+    internal fun retireLocked(reason: DestroyReason) {
+        stats0.countDestroyed(reason)
+        destroying++
+    }
 
     private val giveBack: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> returnGrant(value) }
 
@@ -150,6 +165,7 @@ internal class RealPool<T>(
         val start = timeSource.markNow()
         var front = false // after a handed-over connection failed its check, we keep our place at the head
         var counted = false
+        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
         while (true) {
             var waiter: Waiter? = null
             var pc: PooledConnection<T>? = null
@@ -167,6 +183,10 @@ internal class RealPool<T>(
                     createFailures.failFastException(this)?.let { throw it }
                     // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
                     val covered = liveWaiters + 1 <= creating + (maxSize - sizeLocked)
+                    if (!covered && !waited) {
+                        waited = true
+                        stats0.waitCount++
+                    }
                     if (!covered && !front) {
                         val uncovered = liveWaiters - creating - (maxSize - sizeLocked)
                         if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
@@ -174,14 +194,13 @@ internal class RealPool<T>(
                     val w = Waiter()
                     if (front) waiters.addFirst(w) else waiters.addLast(w)
                     liveWaiters++
-                    stats0.waitCount++
                     creates = planCreatesLocked()
                     waiter = w
                 }
             }
             launchCreates(creates)
             val got: Any = pc ?: awaitGrant(waiter!!, start)
-            recordWait(waiter, start)
+            if (waited && waiter != null) recordWait(start)
             if (got is Throwable) throw got
             @Suppress("UNCHECKED_CAST")
             val lease = checkOut(got as PooledConnection<T>, hit = false, owner = ownerName())
@@ -194,16 +213,15 @@ internal class RealPool<T>(
     private suspend fun awaitGrant(w: Waiter, start: ComparableTimeMark): Any {
         var got: Any? = null
         try {
-            val remaining = acquireTimeout - start.elapsedNow()
             if (acquireTimeout.isInfinite()) {
                 got = suspendForGrant(w)
             } else {
-                withTimeout(remaining) { got = suspendForGrant(w) }
+                withTimeout(acquireTimeout - start.elapsedNow()) { got = suspendForGrant(w) }
             }
         } catch (e: CancellationException) {
             // withTimeout may throw even after the grant arrived (its timeout races the block's return,
-            // and the caller may be cancelled at the same moment): keep what we received in [got].
-            val g = got
+            // and the caller may be cancelled at the same moment): what we received is in [got].
+            val g = got ?: abandon(w)
             if (currentCoroutineContext().isActive) {
                 if (g != null) return g // our own timeout fired just as the grant arrived: use it
                 throw timeoutException()
@@ -215,33 +233,48 @@ internal class RealPool<T>(
     }
 
     private suspend fun suspendForGrant(w: Waiter): Any = suspendCancellableCoroutine { cont ->
-        val ready = synchronized(lock) {
-            if (w.state == Waiter.GRANTED) {
-                true
-            } else {
-                w.cont = cont
-                false
-            }
+        val granted = synchronized(lock) {
+            w.cont = cont
+            w.state == Waiter.GRANTED
         }
-        if (ready) {
+        if (granted) {
             cont.resume(w.grant!!, giveBack)
         } else {
             cont.invokeOnCancellation { cancelWaiter(w) }
         }
     }
 
-    private fun cancelWaiter(w: Waiter) {
-        synchronized(lock) {
-            if (w.state != Waiter.QUEUED) return // granted: resume() hands the value back if undelivered
-            w.state = Waiter.CANCELLED
-            liveWaiters--
-            // Cancelled entries are skipped lazily; compact when they dominate so the deque cannot grow.
-            if (waiters.size > 2 * liveWaiters + 16) waiters.removeAll { it.state != Waiter.QUEUED }
+    /**
+     * The waiter gave up before receiving anything. Still queued: leave the queue. Granted before it ever
+     * suspended (so nobody will resume it): the grant is ours to give back. Granted after it suspended: the
+     * resume's onCancellation gives it back, nothing to do here.
+     */
+    private fun abandon(w: Waiter): Any? = synchronized(lock) {
+        when {
+            w.state == Waiter.QUEUED -> {
+                cancelWaiterLocked(w)
+                null
+            }
+            w.state == Waiter.GRANTED && w.cont == null -> w.grant.also { w.state = Waiter.CANCELLED }
+            else -> null
         }
     }
 
-    private fun recordWait(w: Waiter?, start: ComparableTimeMark) {
-        if (w == null) return
+    private fun cancelWaiter(w: Waiter) {
+        synchronized(lock) {
+            // Granted: resume() hands the value back if it was not delivered; nothing to undo here.
+            if (w.state == Waiter.QUEUED) cancelWaiterLocked(w)
+        }
+    }
+
+    private fun cancelWaiterLocked(w: Waiter) {
+        w.state = Waiter.CANCELLED
+        liveWaiters--
+        // Cancelled entries are skipped lazily; compact when they dominate so the deque cannot grow.
+        if (waiters.size > 2 * liveWaiters + 16) waiters.removeAll { it.state != Waiter.QUEUED }
+    }
+
+    private fun recordWait(start: ComparableTimeMark) {
         val waited = start.elapsedNow()
         synchronized(lock) {
             stats0.waitTimeTotal += waited
@@ -351,11 +384,11 @@ internal class RealPool<T>(
                 stats0.hits--
                 stats0.misses++
             }
-            stats0.countDestroyed(reason)
+            retireLocked(reason)
             creates = planCreatesLocked()
         }
-        launchCreates(creates)
         destroyLater(pc)
+        launchCreates(creates)
         if (closed) checkDrained()
     }
 
@@ -399,7 +432,7 @@ internal class RealPool<T>(
                 }
             }
             if (reason != null) {
-                stats0.countDestroyed(reason!!)
+                retireLocked(reason)
                 creates = planCreatesLocked()
             }
         }
@@ -428,20 +461,20 @@ internal class RealPool<T>(
     }
 
     override val stats: PoolStats
-        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, liveWaiters, creating) }
+        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitersLocked, creating) }
 
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
     private fun exhaustedException(): PoolExhaustedException =
-        PoolExhaustedException("pool $name is exhausted (size=$sizeLocked, maxSize=$maxSize, waiters=$liveWaiters)")
+        PoolExhaustedException("pool $name is exhausted (size=${idle.size + leasedCount + creating}, maxSize=$maxSize, waiters=$waitersLocked)")
 
     private fun timeoutException(): PoolTimeoutException {
         val message: String
         val cause: Throwable?
         synchronized(lock) {
             stats0.timeouts++
-            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, size=$sizeLocked, " +
-                "idle=${idle.size}, inUse=$leasedCount, waiters=$liveWaiters)"
+            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
+                "size=${idle.size + leasedCount + creating}, idle=${idle.size}, inUse=$leasedCount, waiters=$waitersLocked)"
             cause = createFailures.lastFailure
         }
         return PoolTimeoutException(message, cause)
@@ -469,7 +502,7 @@ internal class RealPool<T>(
             closed = true
             toDestroy = idle.toList()
             idle.clear()
-            repeat(toDestroy.size) { stats0.countDestroyed(DestroyReason.CLOSED) }
+            repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
             while (true) failed += grantNextLocked(closedException()) ?: break
         }
         failed.forEach(::deliver)
@@ -497,7 +530,7 @@ internal class RealPool<T>(
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
             while (sizeLocked > maxSize && idle.isNotEmpty()) {
                 toDestroy += idle.removeFirst()
-                stats0.countDestroyed(DestroyReason.IDLE)
+                retireLocked(DestroyReason.IDLE)
             }
             creates = planCreatesLocked()
         }
@@ -516,7 +549,7 @@ internal class RealPool<T>(
             generation++
             toDestroy = idle.toList()
             idle.clear()
-            repeat(toDestroy.size) { stats0.countDestroyed(DestroyReason.IDLE) }
+            repeat(toDestroy.size) { retireLocked(DestroyReason.IDLE) }
             creates = planCreatesLocked()
         }
         destroyLater(toDestroy)
