@@ -105,8 +105,8 @@ internal class RealPool<T>(
      *  overlaps the connection it replaces. */
     internal val sizeLocked: Int get() = idle.size + leasedCount + creating + destroying
 
-    /** Callers queued beyond what the creates in flight will serve: the ones really waiting for a release. */
-    internal val waitersLocked: Int get() = maxOf(0, liveWaiters - creating)
+    /** Places taken by connections that exist (or are being made) for callers: what a return must fit in. */
+    internal val liveSizeLocked: Int get() = idle.size + leasedCount + creating
 
     /** A connection leaves the pool for [reason]; it keeps its place until its destroy() finishes. */
     internal fun retireLocked(reason: DestroyReason) {
@@ -117,27 +117,46 @@ internal class RealPool<T>(
     private val giveBack: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> returnGrant(value) }
 
     init {
+        // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
+        // close it so callers fail with PoolClosedException instead of waiting for creates that never run.
+        poolJob.invokeOnCompletion { beginClose() }
         reaper.start()
     }
 
     // ------------------------------------------------------------------ acquire
 
     override suspend fun acquire(): Lease<T> {
-        // Hot path: an idle connection and nobody queued. Lock, pop, unlock; recycle (if due) outside the lock.
-        val pc: PooledConnection<T>?
-        synchronized(lock) {
-            if (closed) throw closedException()
-            pc = if (liveWaiters == 0) pollIdleLocked() else null
-            if (pc != null) {
+        // Hot path without a suspension point (so no continuation is allocated): an idle connection, nobody
+        // queued, no recycle due. Only the tail call below suspends.
+        val fast = acquireFast()
+        @Suppress("UNCHECKED_CAST")
+        if (fast is RealLease<*>) return fast as Lease<T>
+        @Suppress("UNCHECKED_CAST")
+        return acquireSlow(fast as PooledConnection<T>?)
+    }
+
+    /**
+     * A lease; or a popped idle connection (counted leased and as a hit) that needs recycle or an owner name
+     * for leak detection; or null when nothing idle can be taken without queueing.
+     */
+    private fun acquireFast(): Any? {
+        while (true) {
+            val pc: PooledConnection<T>
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (liveWaiters != 0) return null // never barge past a queued waiter
+                pc = pollIdleLocked() ?: return null
                 leasedCount++
                 stats0.hits++
             }
+            val reason = unusableReason(pc)
+            if (reason != null) {
+                drop(pc, reason, hit = true)
+                continue
+            }
+            if (trackLeases || needsRecycle(pc)) return pc
+            return newLease(pc, owner = null)
         }
-        if (pc != null) {
-            val lease = checkOut(pc, hit = true, owner = ownerName())
-            if (lease != null) return lease
-        }
-        return acquireSlow()
     }
 
     private suspend fun ownerName(): String? =
@@ -161,7 +180,8 @@ internal class RealPool<T>(
         }
     }
 
-    private suspend fun acquireSlow(): Lease<T> {
+    private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
+        if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
         val start = timeSource.markNow()
         var front = false // after a handed-over connection failed its check, we keep our place at the head
         var counted = false
@@ -415,7 +435,7 @@ internal class RealPool<T>(
             if (reason == null) {
                 reason = when {
                     closed -> DestroyReason.CLOSED
-                    sizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
+                    liveSizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
                     else -> null
                 }
             }
@@ -461,12 +481,12 @@ internal class RealPool<T>(
     }
 
     override val stats: PoolStats
-        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitersLocked, creating) }
+        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, liveWaiters, creating) }
 
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
     private fun exhaustedException(): PoolExhaustedException =
-        PoolExhaustedException("pool $name is exhausted (size=${idle.size + leasedCount + creating}, maxSize=$maxSize, waiters=$waitersLocked)")
+        PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=$liveWaiters)")
 
     private fun timeoutException(): PoolTimeoutException {
         val message: String
@@ -474,7 +494,7 @@ internal class RealPool<T>(
         synchronized(lock) {
             stats0.timeouts++
             message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
-                "size=${idle.size + leasedCount + creating}, idle=${idle.size}, inUse=$leasedCount, waiters=$waitersLocked)"
+                "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=$liveWaiters)"
             cause = createFailures.lastFailure
         }
         return PoolTimeoutException(message, cause)
@@ -528,7 +548,7 @@ internal class RealPool<T>(
                 it.minIdle = minIdle
             }.build()
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
-            while (sizeLocked > maxSize && idle.isNotEmpty()) {
+            while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
                 toDestroy += idle.removeFirst()
                 retireLocked(DestroyReason.IDLE)
             }
