@@ -1,0 +1,445 @@
+package io.hivepool.pool.internal
+
+import io.github.oshai.kotlinlogging.KotlinLogging
+import io.hivepool.pool.ConnectionManager
+import io.hivepool.pool.Lease
+import io.hivepool.pool.Order
+import io.hivepool.pool.Pool
+import io.hivepool.pool.PoolClosedException
+import io.hivepool.pool.PoolConfig
+import io.hivepool.pool.PoolExhaustedException
+import io.hivepool.pool.PoolStats
+import io.hivepool.pool.PoolTimeoutException
+import io.hivepool.pool.Ttl
+import io.hivepool.pool.WhenExhausted
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.isActive
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.time.ComparableTimeMark
+import kotlin.time.Duration
+
+internal val logger = KotlinLogging.logger("io.hivepool.pool")
+
+/**
+ * The pool. One small lock ([lock], a monitor never held across a suspension or a call into the manager or
+ * into other coroutines) guards the idle deque, the counts, the waiter queue, the closed flag and the
+ * counters. Everything slow (create, recycle, destroy) and every resumption of another coroutine happens
+ * outside it.
+ *
+ * Accounting: size = idle.size + leasedCount + creating, and a slot is taken (creating++ or leasedCount++)
+ * under the lock only after checking size < maxSize, so invariant 1 holds at every instant. A connection
+ * in transit to a waiter, or being recycled for a borrower, counts as leased.
+ */
+internal class RealPool<T>(
+    internal val manager: ConnectionManager<T>,
+    initialConfig: PoolConfig,
+) : Pool<T> {
+    override val name: String = initialConfig.name
+
+    @Volatile
+    override var config: PoolConfig = initialConfig
+        private set
+
+    internal val timeSource = initialConfig.timeSource
+    internal val ttl: Ttl? = initialConfig.ttl
+    internal val validateAfterIdle: Duration = initialConfig.validateAfterIdle
+    internal val recycleTimeout: Duration = initialConfig.recycleTimeout
+    private val acquireTimeout: Duration = initialConfig.acquireTimeout
+    internal val createTimeout: Duration = initialConfig.createTimeout
+    internal val idleTimeout: Duration = initialConfig.idleTimeout
+    internal val leakThreshold: Duration = initialConfig.leakDetectionThreshold
+    internal val trackLeases: Boolean = leakThreshold.isFinite()
+    private val lifo: Boolean = initialConfig.order == Order.LIFO
+    private val failWhenExhausted: Boolean = initialConfig.whenExhausted == WhenExhausted.FAIL
+    private val maxWaiters: Int = initialConfig.maxWaiters
+
+    /** Parent of every background job; a child of the configured scope's Job, cancelled by close(). */
+    internal val poolJob: Job = SupervisorJob(initialConfig.scope?.coroutineContext?.get(Job))
+    internal val scope: CoroutineScope = CoroutineScope(
+        (initialConfig.scope?.coroutineContext ?: Dispatchers.Default) + poolJob + CoroutineName("hivepool-$name"),
+    )
+
+    internal val lock = Any()
+
+    // ---- guarded by lock ----
+    internal val idle = ArrayDeque<PooledConnection<T>>() // oldest idleSince at the front
+    internal var leasedCount = 0
+    internal var creating = 0
+    internal var maxSize: Int = initialConfig.maxSize
+    internal var minIdle: Int = initialConfig.minIdle
+    internal var maxIdle: Int = initialConfig.maxIdle
+    @Volatile
+    internal var closed = false
+    internal val leases: MutableSet<RealLease<T>>? = if (trackLeases) LinkedHashSet() else null
+    internal var nextId = 1L
+    internal val stats0 = StatsCounters()
+
+    /** Bumped by evictAll(): connections of an older generation are destroyed on return. */
+    @Volatile
+    internal var generation = 0
+
+    internal val createFailures = CreateFailureState()
+    internal val reaper = Reaper(this)
+
+    /** Completed when closed and nothing is leased any more. */
+    internal val drained = CompletableDeferred<Unit>()
+
+    /** Connections handed to destroy() that have not finished yet: they still hold a place (and a socket). */
+    internal var destroying = 0
+
+    /** The places taken against maxSize. Destroying ones count until destroy() returns, so a replacement never
+     *  overlaps the connection it replaces. */
+    internal val sizeLocked: Int get() = idle.size + leasedCount + creating + destroying
+
+    /** Places taken by connections that exist (or are being made) for callers: what a return must fit in. */
+    internal val liveSizeLocked: Int get() = idle.size + leasedCount + creating
+
+    /** A connection leaves the pool for [reason]; it keeps its place until its destroy() finishes. */
+    internal fun retireLocked(reason: DestroyReason) {
+        stats0.countDestroyed(reason)
+        destroying++
+    }
+
+    internal val waitQueue = WaitQueue(lock) { value -> returnGrant(value) }
+
+    init {
+        // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
+        // close it so callers fail with PoolClosedException instead of waiting for creates that never run.
+        poolJob.invokeOnCompletion { beginClose() }
+        reaper.start()
+    }
+
+    // ------------------------------------------------------------------ acquire
+
+    override suspend fun acquire(): Lease<T> {
+        // Hot path without a suspension point (so no continuation is allocated): an idle connection, nobody
+        // queued, no recycle due. Only the tail call below suspends.
+        val fast = acquireFast()
+        @Suppress("UNCHECKED_CAST")
+        if (fast is RealLease<*>) return fast as Lease<T>
+        @Suppress("UNCHECKED_CAST")
+        return acquireSlow(fast as PooledConnection<T>?)
+    }
+
+    /**
+     * A lease; or a popped idle connection (counted leased and as a hit) that needs recycle or an owner name
+     * for leak detection; or null when nothing idle can be taken without queueing.
+     */
+    private fun acquireFast(): Any? {
+        while (true) {
+            val pc: PooledConnection<T>
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (waitQueue.live != 0) return null // never barge past a queued waiter
+                pc = pollIdleLocked() ?: return null
+                leasedCount++
+                stats0.hits++
+            }
+            val reason = unusableReason(pc)
+            if (reason != null) {
+                drop(pc, reason, hit = true)
+                continue
+            }
+            if (trackLeases || needsRecycle(pc)) return pc
+            return newLease(pc, owner = null)
+        }
+    }
+
+    private suspend fun ownerName(): String? =
+        if (trackLeases) currentCoroutineContext()[CoroutineName]?.name else null
+
+    override fun tryAcquire(): Lease<T>? {
+        while (true) {
+            val pc: PooledConnection<T>
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (waitQueue.live != 0) return null // never barge past a queued waiter
+                val candidate = (if (lifo) idle.lastOrNull() else idle.firstOrNull()) ?: return null
+                if (needsRecycle(candidate)) return null
+                pc = pollIdleLocked()!!
+                leasedCount++
+                stats0.hits++
+            }
+            val reason = unusableReason(pc)
+            if (reason == null) return newLease(pc, owner = null)
+            drop(pc, reason, hit = true)
+        }
+    }
+
+    private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
+        if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
+        val start = timeSource.markNow()
+        var front = false // after a handed-over connection failed its check, we keep our place at the head
+        var counted = false
+        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
+        while (true) {
+            var waiter: Waiter? = null
+            var pc: PooledConnection<T>? = null
+            var creates = 0
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (!counted) {
+                    stats0.misses++
+                    counted = true
+                }
+                if (waitQueue.live == 0 || front) pc = pollIdleLocked()
+                if (pc != null) {
+                    leasedCount++
+                } else {
+                    createFailures.failFastException(this)?.let { throw it }
+                    // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
+                    val covered = waitQueue.live + 1 <= creating + (maxSize - sizeLocked)
+                    if (!covered && !waited) {
+                        waited = true
+                        stats0.waitCount++
+                    }
+                    if (!covered && !front) {
+                        val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
+                        if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
+                    }
+                    waiter = waitQueue.enqueueLocked(front)
+                    creates = planCreatesLocked()
+                }
+            }
+            launchCreates(creates)
+            val got: Any = try {
+                pc ?: awaitGrant(waiter!!, start)
+            } finally {
+                if (waited && waiter != null) recordWait(start)
+            }
+            if (got is Throwable) throw got
+            @Suppress("UNCHECKED_CAST")
+            val lease = checkOut(got as PooledConnection<T>, hit = false, owner = ownerName())
+            if (lease != null) return lease
+            front = true
+        }
+    }
+
+    /** Suspends until [w] is granted; on timeout throws PoolTimeoutException, on cancellation rethrows. */
+    private suspend fun awaitGrant(w: Waiter, start: ComparableTimeMark): Any {
+        var got: Any? = null
+        try {
+            if (acquireTimeout.isInfinite()) {
+                got = waitQueue.await(w)
+            } else {
+                withTimeout(acquireTimeout - start.elapsedNow()) { got = waitQueue.await(w) }
+            }
+        } catch (e: CancellationException) {
+            // withTimeout may throw even after the grant arrived (its timeout races the block's return,
+            // and the caller may be cancelled at the same moment): what we received is in [got].
+            val g = got ?: waitQueue.abandon(w)
+            if (currentCoroutineContext().isActive) {
+                if (g != null) return g // our own timeout fired just as the grant arrived: use it
+                throw timeoutException()
+            }
+            if (g != null) returnGrant(g)
+            throw e
+        }
+        return got!!
+    }
+
+    private fun recordWait(start: ComparableTimeMark) {
+        val waited = start.elapsedNow() // cumulative since the first try: a retry does not double count
+        synchronized(lock) {
+            stats0.waitTimeTotal += waited
+            if (waited > stats0.waitTimeMax) stats0.waitTimeMax = waited
+        }
+    }
+
+    /** A grant that never reached its waiter: a connection goes back; an error has nobody left to tell. */
+    private fun returnGrant(value: Any) {
+        @Suppress("UNCHECKED_CAST")
+        if (value is PooledConnection<*>) checkIn(value as PooledConnection<T>, discard = false, lease = null)
+    }
+
+    internal fun pollIdleLocked(): PooledConnection<T>? = if (lifo) idle.removeLastOrNull() else idle.removeFirstOrNull()
+
+    // ------------------------------------------------------------------ release
+
+    /** Called exactly once per lease (RealLease's CAS), or for a grant its waiter never received. */
+    internal fun checkIn(pc: PooledConnection<T>, discard: Boolean, lease: RealLease<T>?) {
+        pc.leased = false
+        var reason: DestroyReason? = when {
+            discard -> DestroyReason.BROKEN
+            isBroken(pc) -> DestroyReason.BROKEN
+            ttl === Ttl.Once && lease != null -> DestroyReason.TTL
+            pc.isExpired() -> DestroyReason.TTL
+            pc.generation != generation -> DestroyReason.IDLE
+            else -> null
+        }
+        val now = if (reason == null) timeSource.markNow() else null
+        var waiter: Waiter? = null
+        var creates = 0
+        var wakeReaper = false
+        synchronized(lock) {
+            leasedCount--
+            if (lease != null) leases?.remove(lease)
+            if (reason == null) {
+                reason = when {
+                    closed -> DestroyReason.CLOSED
+                    liveSizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
+                    else -> null
+                }
+            }
+            if (reason == null) {
+                pc.idleSince = now
+                waiter = waitQueue.grantNextLocked(pc)
+                if (waiter != null) {
+                    leasedCount++
+                } else if (idle.size >= maxIdle) {
+                    reason = DestroyReason.IDLE
+                } else {
+                    idle.addLast(pc)
+                    wakeReaper = reaper.armIdleLocked(pc, now!!)
+                }
+            }
+            if (reason != null) {
+                retireLocked(reason)
+                creates = planCreatesLocked()
+            }
+        }
+        waitQueue.deliver(waiter)
+        if (reason != null) destroyLater(pc)
+        launchCreates(creates)
+        if (wakeReaper) reaper.wake()
+        if (closed) checkDrained()
+    }
+
+    // ------------------------------------------------------------------ use, stats, errors
+
+    override suspend fun <R> use(block: suspend (T) -> R): R {
+        val lease = acquire()
+        val result = try {
+            block(lease.connection)
+        } catch (e: CancellationException) {
+            lease.discard() // state unknown: a command may be half-written
+            throw e
+        } catch (e: Throwable) {
+            lease.release() // isBroken() on release decides whether it goes back
+            throw e
+        }
+        lease.release()
+        return result
+    }
+
+    override val stats: PoolStats
+        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitQueue.live, creating) }
+
+    internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
+
+    private fun exhaustedException(): PoolExhaustedException =
+        PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=${waitQueue.live})")
+
+    private fun timeoutException(): PoolTimeoutException {
+        val message: String
+        val cause: Throwable?
+        synchronized(lock) {
+            stats0.timeouts++
+            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
+                "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=${waitQueue.live})"
+            cause = createFailures.lastFailure
+        }
+        return PoolTimeoutException(message, cause)
+    }
+
+    // ------------------------------------------------------------------ close, resize, evict
+
+    override fun close() {
+        beginClose()
+        poolJob.cancel()
+    }
+
+    override suspend fun close(grace: Duration) {
+        beginClose()
+        if (grace.isPositive()) withTimeoutOrNull(grace) { drained.await() }
+        poolJob.cancel()
+        poolJob.join() // background jobs stopped; destroys already started run to completion
+    }
+
+    private fun beginClose() {
+        val failed = ArrayList<Waiter>()
+        val toDestroy: List<PooledConnection<T>>
+        synchronized(lock) {
+            if (closed) return
+            closed = true
+            toDestroy = idle.toList()
+            idle.clear()
+            repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
+            while (true) failed += waitQueue.grantNextLocked(closedException()) ?: break
+        }
+        failed.forEach(waitQueue::deliver)
+        destroyLater(toDestroy)
+        checkDrained()
+    }
+
+    internal fun checkDrained() {
+        if (drained.isCompleted) return
+        val done = synchronized(lock) { closed && leasedCount == 0 }
+        if (done) drained.complete(Unit)
+    }
+
+    override fun resize(maxSize: Int) {
+        require(maxSize > 0) { "maxSize must be > 0, was $maxSize" }
+        val toDestroy = ArrayList<PooledConnection<T>>()
+        val creates: Int
+        synchronized(lock) {
+            this.maxSize = maxSize
+            minIdle = minOf(config.minIdle, maxSize)
+            config = config.toBuilder().also {
+                it.maxSize = maxSize
+                it.minIdle = minIdle
+            }.build()
+            // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
+            while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
+                toDestroy += idle.removeFirst()
+                retireLocked(DestroyReason.IDLE)
+            }
+            creates = planCreatesLocked()
+        }
+        destroyLater(toDestroy)
+        launchCreates(creates)
+    }
+
+    override suspend fun evictIdle() {
+        reaper.runPass()?.join()
+    }
+
+    override fun evictAll() {
+        val toDestroy: List<PooledConnection<T>>
+        val creates: Int
+        synchronized(lock) {
+            generation++
+            toDestroy = idle.toList()
+            idle.clear()
+            repeat(toDestroy.size) { retireLocked(DestroyReason.IDLE) }
+            creates = planCreatesLocked()
+        }
+        destroyLater(toDestroy)
+        launchCreates(creates)
+    }
+
+    /**
+     * How many creates to start now (already counted in [creating]): enough to cover queued waiters not yet
+     * covered by a create in flight, plus the minIdle deficit, within maxSize. None while closed or failing fast.
+     */
+    internal fun planCreatesLocked(): Int {
+        if (closed || createFailures.failingFast) return 0
+        val room = maxSize - sizeLocked
+        if (room <= 0) return 0
+        val want = waitQueue.live + maxOf(0, minIdle - idle.size) - creating
+        val n = minOf(want, room)
+        if (n <= 0) return 0
+        creating += n
+        return n
+    }
+
+    override fun toString(): String = "Pool($name)"
+}
