@@ -46,7 +46,7 @@ class PoolPropertySpec : FunSpec({
 /** One random sequence against one pool; [check] asserts the invariants between steps. */
 private class PoolScenario(private val random: Random, private val test: TestScope) {
     private val maxSize = 1 + random.nextInt(4)
-    private val manager = FakeManager { maxSize }
+    private val manager = FakeManager { if (System.getProperty("hivepool.explore") != null) Int.MAX_VALUE else maxSize }
     private val pool: Pool<FakeConn> = test.testPool(manager) {
         maxSize = this@PoolScenario.maxSize
         minIdle = if (random.nextInt(4) == 0) 1 else 0
@@ -216,14 +216,17 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         if (manager.violations.isNotEmpty()) fail(manager.violations.joinToString("; "))
         val stats = pool.stats
         if (stats.size > maxSize || stats.idle + stats.inUse + stats.creating > maxSize) fail("invariant 1 broken")
-        // Invariant 3: every connection ever created is idle, leased, being checked, or destroyed exactly once.
-        val accounted = manager.destroyed + stats.idle + held.size + inBlocks.size + manager.recyclingNow
-        if (manager.created != accounted) {
+        // Invariant 3: every connection ever created is idle, leased, being checked, or destroyed (or queued for
+        // destroy: the pool counts it destroyed before the manager sees the call) exactly once.
+        val accounted = stats.destroyed + stats.idle + held.size + inBlocks.size + manager.recyclingNow
+        if (manager.created.toLong() != accounted || stats.created != manager.created.toLong()) {
             fail(
-                "created ${manager.created} != destroyed ${manager.destroyed} + idle ${stats.idle} + " +
-                    "held ${held.size} + in use blocks ${inBlocks.size} + recycling ${manager.recyclingNow}",
+                "created ${manager.created} (pool says ${stats.created}) != destroyed ${stats.destroyed} + " +
+                    "idle ${stats.idle} + held ${held.size} + in use blocks ${inBlocks.size} + " +
+                    "recycling ${manager.recyclingNow}",
             )
         }
+        if (manager.destroyed > stats.destroyed) fail("manager saw ${manager.destroyed} destroys, pool counted ${stats.destroyed}")
     }
 
     private suspend fun drainAndVerify() {
@@ -264,7 +267,7 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         test.advanceTimeBy(1.minutes)
         test.runCurrent()
         check("after close")
-        if (manager.aliveCount != 0) {
+        if (manager.destroyed.toLong() != pool.stats.destroyed || manager.aliveCount != 0) {
             throw AssertionError("connections still alive after close: ${manager.aliveConnections}; trace=$trace")
         }
     }

@@ -54,7 +54,7 @@ class PoolSizeInvariantSpec : FunSpec({
         poolTest {
             val manager = FakeManager().apply { onCreate = Behavior.Slow(1.seconds) }
             val pool = fakePool(manager) { maxSize = 3 }
-            repeat(10) { launch { pool.acquire() } }
+            repeat(10) { backgroundScope.launch { pool.acquire() } }
             runCurrent()
             manager.creatingNow shouldBe 3
             pool.stats.creating shouldBe 3

@@ -113,6 +113,7 @@ class ResizeSpec : FunSpec({
             workers.joinAll()
             resizer.cancel()
             advanceUntilIdle()
+            runCurrent()
             withClue("seed=$seed") {
                 manager.shouldHaveNoViolations()
                 pool.stats.size shouldBeLessThanOrEqual pool.config.maxSize
