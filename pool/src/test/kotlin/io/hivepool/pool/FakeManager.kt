@@ -1,7 +1,9 @@
 package io.hivepool.pool
 
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.withContext
 import java.io.IOException
 import kotlin.time.Duration
 
@@ -25,6 +27,9 @@ sealed interface Behavior {
     data class Slow(val delay: Duration) : Behavior
     data class SlowThenFail(val delay: Duration, val message: String = "connection refused") : Behavior
     data object Never : Behavior
+
+    /** Slow and deaf to cancellation, like a blocking connect: it completes even after its caller gave up. */
+    data class Stubborn(val delay: Duration) : Behavior
 }
 
 /**
@@ -136,6 +141,7 @@ class FakeManager(
                 throw IOException(behavior.message)
             }
             Behavior.Never -> awaitCancellation()
+            is Behavior.Stubborn -> withContext(NonCancellable) { delay(behavior.delay) }
         }
     }
 

@@ -5,6 +5,7 @@ package io.hivepool.pool
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.types.shouldBeInstanceOf
 import io.kotest.matchers.types.shouldBeSameInstanceAs
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.Job
@@ -119,6 +120,27 @@ class PoolCancellationSpec : FunSpec({
             pool.stats.waiters shouldBe 0
             held.release()
             pool.acquire().connection shouldBeSameInstanceAs held.connection
+        }
+    }
+
+    test("a waiter whose handed-over connection fails a recycle that outlasts acquireTimeout leaves no ghost behind") {
+        poolTest {
+            val manager = FakeManager()
+            val pool = fakePool(manager) { maxSize = 1; acquireTimeout = 1.seconds; recycleTimeout = 2.seconds }
+            val held = pool.acquire()
+            val waiter = async { runCatching { pool.acquire() } }
+            runCurrent()
+            manager.onRecycle = Behavior.Never
+            held.release()
+            advanceTimeBy(2.seconds)
+            runCurrent()
+            waiter.await().exceptionOrNull().shouldBeInstanceOf<PoolTimeoutException>()
+            manager.onRecycle = Behavior.Succeed
+            runCurrent()
+            // The caller gave up: nothing may stay leased or queued on its behalf.
+            pool.stats.waiters shouldBe 0
+            pool.stats.inUse shouldBe 0
+            pool.acquire().connection.destroyed shouldBe false
         }
     }
 

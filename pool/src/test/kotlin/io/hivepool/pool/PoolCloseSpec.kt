@@ -157,4 +157,32 @@ class PoolCloseSpec : FunSpec({
             manager.shouldHaveNoViolations()
         }
     }
+
+    test("a connection whose create completes just as the pool closes is destroyed, not leaked") {
+        poolTest {
+            val manager = FakeManager()
+            // The filler's create is already launched when close() cancels the pool's jobs.
+            val pool = fakePool(manager) { minIdle = 1 }
+            pool.close()
+            advanceTimeBy(1.seconds)
+            runCurrent()
+            manager.aliveCount shouldBe 0
+            manager.shouldHaveNoViolations()
+        }
+    }
+
+    test("a create that ignores cancellation and completes after close is destroyed, not leaked") {
+        poolTest {
+            val manager = FakeManager().apply { onCreate = Behavior.Stubborn(1.seconds) }
+            val pool = fakePool(manager)
+            val waiter = async { runCatching { pool.acquire() } }
+            runCurrent()
+            pool.close()
+            advanceTimeBy(2.seconds)
+            runCurrent()
+            waiter.await().exceptionOrNull().shouldBeInstanceOf<PoolClosedException>()
+            manager.created shouldBe 1
+            manager.aliveCount shouldBe 0
+        }
+    }
 })

@@ -46,13 +46,13 @@ class PoolPropertySpec : FunSpec({
 /** One random sequence against one pool; [check] asserts the invariants between steps. */
 private class PoolScenario(private val random: Random, private val test: TestScope) {
     private val maxSize = 1 + random.nextInt(4)
-    private val manager = FakeManager { if (System.getProperty("hivepool.explore") != null) Int.MAX_VALUE else maxSize }
+    private val manager = FakeManager { if (EXPLORE) Int.MAX_VALUE else maxSize }
     private val pool: Pool<FakeConn> = test.testPool(manager) {
         maxSize = this@PoolScenario.maxSize
         minIdle = if (random.nextInt(4) == 0) 1 else 0
         acquireTimeout = (200 + random.nextInt(3000)).milliseconds
         createTimeout = (100 + random.nextInt(900)).milliseconds
-        recycleTimeout = (50 + random.nextInt(300)).milliseconds
+        recycleTimeout = (50 + random.nextInt(300)).milliseconds.let { if (EXPLORE) 1.milliseconds else it }
         validateAfterIdle = if (random.nextBoolean()) Duration.ZERO else random.nextInt(500).milliseconds
         order = if (random.nextBoolean()) Order.LIFO else Order.FIFO
         whenExhausted = if (random.nextInt(5) == 0) WhenExhausted.FAIL else WhenExhausted.WAIT
@@ -101,7 +101,7 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         op < 92 -> "changeManager"
         op < 95 -> "evict"
         op < 99 -> "tryAcquire"
-        else -> "close"
+        else -> if (EXPLORE) "advance" else "close"
     }
 
     private suspend fun perform(op: Int) {
@@ -116,6 +116,7 @@ private class PoolScenario(private val random: Random, private val test: TestSco
                 val outcome = random.nextInt(4)
                 actor {
                     pool.use { conn ->
+                        note("use block got $conn")
                         handedOut(conn)
                         inBlocks += conn
                         try {
@@ -138,12 +139,23 @@ private class PoolScenario(private val random: Random, private val test: TestSco
                     }
                 }
             }
-            "release" -> takeHeld()?.let { it.release(); returned += it }
-            "discard" -> takeHeld()?.let { it.connection.poisoned = true; it.discard(); returned += it }
-            "break" -> takeHeld()?.let { it.connection.broken = true; it.release(); returned += it }
-            "releaseAgain" -> returned.randomOrNull()?.let { if (random.nextBoolean()) it.release() else it.discard() }
-            "cancel" -> actors.filter { it.isActive }.randomOrNull()?.cancel()
-            "advance" -> test.advanceTimeBy(random.nextInt(1500).milliseconds)
+            "release" -> takeHeld()?.let { note("release ${it.connection}"); it.release(); returned += it }
+            "discard" -> takeHeld()?.let {
+                note("discard ${it.connection}")
+                it.connection.poisoned = true
+                it.discard()
+                returned += it
+            }
+            "break" -> takeHeld()?.let { note("break ${it.connection}"); it.connection.broken = true; it.release(); returned += it }
+            "releaseAgain" -> returned.randomOrNull()?.let {
+                note("again ${it.connection}")
+                if (random.nextBoolean()) it.release() else it.discard()
+            }
+            "cancel" -> actors.withIndex().filter { it.value.isActive }.randomOrNull()?.let {
+                note("cancel actor ${it.index}")
+                it.value.cancel()
+            }
+            "advance" -> random.nextInt(1500).milliseconds.let { note("advance $it"); test.advanceTimeBy(it) }
             "changeManager" -> changeManager()
             "evict" -> if (random.nextBoolean()) pool.evictAll() else test.launch { pool.evictIdle() }
             "tryAcquire" -> runCatching { pool.tryAcquire() }.getOrNull()?.let { took(it) }
@@ -154,9 +166,22 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         }
     }
 
+    private fun note(event: String) {
+        trace += "  @${test.testScheduler.currentTime}ms $event"
+    }
+
     private fun changeManager() {
         fun delayMs() = (1 + random.nextInt(1200)).milliseconds
-        when (random.nextInt(3)) {
+        val what = random.nextInt(3)
+        try {
+            changeManager(what, ::delayMs)
+        } finally {
+            note("manager create=${manager.onCreate} recycle=${manager.onRecycle} destroy=${manager.onDestroy}")
+        }
+    }
+
+    private fun changeManager(what: Int, delayMs: () -> Duration) {
+        when (what) {
             0 -> manager.onCreate = when (random.nextInt(6)) {
                 0, 1 -> Behavior.Succeed
                 2 -> Behavior.Fail()
@@ -180,13 +205,18 @@ private class PoolScenario(private val random: Random, private val test: TestSco
 
     private fun actor(block: suspend () -> Unit) {
         val closedBefore = closed
+        val index = actors.size
+        note("actor $index starts")
         actors += test.launch {
             try {
                 block()
+                note("actor $index done")
                 if (closedBefore) errors += "an acquire started after close() succeeded"
             } catch (e: CancellationException) {
+                note("actor $index cancelled")
                 throw e
             } catch (e: PoolException) {
+                note("actor $index failed: $e")
                 if (closedBefore && e !is PoolClosedException) errors += "after close() expected PoolClosedException, got $e"
             } catch (e: IOException) {
                 if (!e.message.orEmpty().startsWith("deliberate")) errors += "unexpected $e"
@@ -197,6 +227,7 @@ private class PoolScenario(private val random: Random, private val test: TestSco
     }
 
     private fun took(lease: Lease<FakeConn>) {
+        note("took ${lease.connection}")
         handedOut(lease.connection)
         held += lease
     }
@@ -211,7 +242,7 @@ private class PoolScenario(private val random: Random, private val test: TestSco
 
     private fun check(where: String) {
         fun fail(message: String): Nothing =
-            throw AssertionError("$where: $message\nconfig=${pool.config}\nstats=${pool.stats}\ntrace=$trace")
+            throw AssertionError("$where: $message\nconfig=${pool.config}\nstats=${pool.stats}\ntrace=\n${trace.joinToString("\n")}")
         if (errors.isNotEmpty()) fail(errors.joinToString("; "))
         if (manager.violations.isNotEmpty()) fail(manager.violations.joinToString("; "))
         val stats = pool.stats
@@ -268,7 +299,9 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         test.runCurrent()
         check("after close")
         if (manager.destroyed.toLong() != pool.stats.destroyed || manager.aliveCount != 0) {
-            throw AssertionError("connections still alive after close: ${manager.aliveConnections}; trace=$trace")
+            throw AssertionError("connections still alive after close: ${manager.aliveConnections}; trace=\n${trace.joinToString("\n")}")
         }
     }
 }
+
+private val EXPLORE = System.getProperty("hivepool.explore") != null

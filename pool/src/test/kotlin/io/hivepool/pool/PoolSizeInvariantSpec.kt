@@ -6,6 +6,7 @@ import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.ints.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.joinAll
@@ -78,6 +79,25 @@ class PoolSizeInvariantSpec : FunSpec({
             c.release()
             pool.shouldRespectMaxSize()
             manager.shouldHaveNoViolations()
+        }
+    }
+
+    test("a connection that fails its recycle is destroyed before its replacement is created") {
+        poolTest {
+            val manager = FakeManager().apply { recycleResult = { it.id != 1 } }
+            val pool = fakePool(manager) { maxSize = 1 }
+            val held = pool.acquire()
+            val first = async { pool.acquire() }
+            val second = async { pool.acquire() }
+            runCurrent()
+            held.release()
+            runCurrent()
+            // The first waiter's recycle failed: the pool made a new connection for a waiter. The old one must
+            // already be handed to destroy() by then, or maxSize + 1 connections are open at once.
+            manager.shouldHaveNoViolations()
+            manager.peakInFlight shouldBeLessThanOrEqual 1
+            first.await().release()
+            second.await().release()
         }
     }
 

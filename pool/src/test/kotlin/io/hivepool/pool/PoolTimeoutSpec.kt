@@ -93,7 +93,7 @@ class PoolTimeoutSpec : FunSpec({
 
     test("an infinite acquireTimeout waits as long as it takes") {
         poolTest {
-            val pool = fakePool(FakeManager()) { maxSize = 1; acquireTimeout = Duration.INFINITE }
+            val pool = fakePool(FakeManager()) { maxSize = 1; acquireTimeout = Duration.INFINITE; cleanupInterval = 1.hours }
             val held = pool.acquire()
             val waiter = async { pool.acquire() }
             advanceTimeBy(100.hours)
