@@ -29,7 +29,7 @@ class PoolPropertySpec : FunSpec({
     test("random operation sequences keep invariants 1 to 4 after every step") {
         val only = System.getProperty("hivepool.caseSeed")?.toLong()
         val seed = System.getProperty("hivepool.seed")?.toLong() ?: System.nanoTime()
-        val runs = System.getProperty("hivepool.runs")?.toInt() ?: 1500
+        val runs = System.getProperty("hivepool.runs")?.toInt() ?: 1000
         val seeds = if (only != null) listOf(only) else Random(seed).let { r -> List(runs) { r.nextLong() } }
         seeds.forEachIndexed { run, caseSeed ->
             try {
@@ -46,13 +46,13 @@ class PoolPropertySpec : FunSpec({
 /** One random sequence against one pool; [check] asserts the invariants between steps. */
 private class PoolScenario(private val random: Random, private val test: TestScope) {
     private val maxSize = 1 + random.nextInt(4)
-    private val manager = FakeManager { if (EXPLORE) Int.MAX_VALUE else maxSize }
+    private val manager = FakeManager { maxSize }
     private val pool: Pool<FakeConn> = test.testPool(manager) {
         maxSize = this@PoolScenario.maxSize
         minIdle = if (random.nextInt(4) == 0) 1 else 0
         acquireTimeout = (200 + random.nextInt(3000)).milliseconds
         createTimeout = (100 + random.nextInt(900)).milliseconds
-        recycleTimeout = (50 + random.nextInt(300)).milliseconds.let { if (EXPLORE) 1.milliseconds else it }
+        recycleTimeout = (50 + random.nextInt(300)).milliseconds
         validateAfterIdle = if (random.nextBoolean()) Duration.ZERO else random.nextInt(500).milliseconds
         order = if (random.nextBoolean()) Order.LIFO else Order.FIFO
         whenExhausted = if (random.nextInt(5) == 0) WhenExhausted.FAIL else WhenExhausted.WAIT
@@ -101,7 +101,7 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         op < 92 -> "changeManager"
         op < 95 -> "evict"
         op < 99 -> "tryAcquire"
-        else -> if (EXPLORE) "advance" else "close"
+        else -> "close"
     }
 
     private suspend fun perform(op: Int) {
@@ -303,5 +303,3 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         }
     }
 }
-
-private val EXPLORE = System.getProperty("hivepool.explore") != null
