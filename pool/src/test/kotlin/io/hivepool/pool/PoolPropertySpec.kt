@@ -108,7 +108,8 @@ private class PoolScenario(private val random: Random, private val test: TestSco
         when (describe(op)) {
             "acquire" -> actor { pool.acquire().also { took(it) } }
             "acquireWithTimeout" -> {
-                val limit = random.nextInt(1500).milliseconds
+                // Positive, so the acquire is always attempted (withTimeoutOrNull(0) would not run it at all).
+                val limit = (1 + random.nextInt(1500)).milliseconds
                 actor { withTimeoutOrNull(limit) { pool.acquire() }?.let { took(it) } }
             }
             "use" -> {
@@ -158,7 +159,10 @@ private class PoolScenario(private val random: Random, private val test: TestSco
             "advance" -> random.nextInt(1500).milliseconds.let { note("advance $it"); test.advanceTimeBy(it) }
             "changeManager" -> changeManager()
             "evict" -> if (random.nextBoolean()) pool.evictAll() else test.launch { pool.evictIdle() }
-            "tryAcquire" -> runCatching { pool.tryAcquire() }.getOrNull()?.let { took(it) }
+            "tryAcquire" -> runCatching { pool.tryAcquire() }.getOrNull()?.let {
+                if (closed) errors += "tryAcquire handed out ${it.connection} after close()"
+                took(it)
+            }
             "close" -> {
                 closed = true
                 if (random.nextBoolean()) pool.close() else test.launch { pool.close(random.nextInt(2000).milliseconds) }
