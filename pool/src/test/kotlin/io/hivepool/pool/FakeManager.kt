@@ -35,8 +35,9 @@ sealed interface Behavior {
 /**
  * A test double for [ConnectionManager] that models failure: create, recycle and destroy can succeed, fail,
  * be slow or never return. It counts every call, tracks which connections are alive, and records every
- * violation it can see from the outside of the pool (more connections alive or being created than [limit],
- * a connection destroyed twice) so tests can assert that nothing leaked and nothing was destroyed twice.
+ * violation it can see from the outside of the pool (more connections alive, being destroyed or being created
+ * than [limit]; a connection destroyed twice) so tests can assert that nothing leaked and nothing was destroyed
+ * twice.
  *
  * Thread safe: the Java-facing tests drive it from several threads.
  */
@@ -124,11 +125,15 @@ class FakeManager(
             destroyCalls[conn] = calls
             if (calls > 1) problems += "$conn destroyed $calls times"
             if (conn !in all) problems += "destroy of $conn which this manager never created"
-            alive -= conn
             conn.destroyed = true
             conn.poisoned = true
         }
-        perform(onDestroy, "destroy")
+        // A connection still counts against the limit until its destroy() has returned (or was abandoned).
+        try {
+            perform(onDestroy, "destroy")
+        } finally {
+            synchronized(lock) { alive -= conn }
+        }
     }
 
     private suspend fun perform(behavior: Behavior, what: String) {
@@ -153,7 +158,7 @@ class FakeManager(
     val recycleCalls: Int get() = synchronized(lock) { recycleCallCount }
     val recyclingNow: Int get() = synchronized(lock) { recycling }
 
-    /** Connections destroyed (destroy called at least once). */
+    /** Connections handed to destroy (called at least once, maybe still running). */
     val destroyed: Int get() = synchronized(lock) { destroyCalls.size }
     val aliveCount: Int get() = synchronized(lock) { alive.size }
     val aliveConnections: List<FakeConn> get() = synchronized(lock) { alive.toList() }
