@@ -118,19 +118,19 @@ private fun <T> RealPool<T>.onCreated(conn: T) {
                 retireLocked(DestroyReason.IDLE)
             }
             else -> {
-                waiter = grantNextLocked(pc)
+                waiter = waitQueue.grantNextLocked(pc)
                 if (waiter != null) {
                     leasedCount++
                 } else {
                     pc.idleSince = now
                     idle.addLast(pc)
-                    wakeReaper = reaper.armIdleLocked()
+                    wakeReaper = reaper.armIdleLocked(pc, now)
                 }
             }
         }
         creates = planCreatesLocked()
     }
-    deliver(waiter)
+    waitQueue.deliver(waiter)
     if (destroy) destroyLater(pc)
     launchCreates(creates)
     if (wakeReaper) reaper.wake()
@@ -161,15 +161,15 @@ private fun <T> RealPool<T>.onCreateFailed(cause: Throwable) {
         }
         if (!closed) {
             if (f.failingFast) {
-                while (true) failed += grantNextLocked(createException(cause)) ?: break
+                while (true) failed += waitQueue.grantNextLocked(createException(cause)) ?: break
             } else {
-                grantNextLocked(createException(cause))?.let { failed += it }
+                waitQueue.grantNextLocked(createException(cause))?.let { failed += it }
             }
         }
         creates = planCreatesLocked()
     }
     if (startProbe) logger.warn(cause) { "pool $name: ${config.createFailureThreshold} creates failed in a row; failing fast" }
-    failed.forEach(::deliver)
+    failed.forEach(waitQueue::deliver)
     launchCreates(creates)
     if (startProbe) launchProbe()
     if (closed) checkDrained()
