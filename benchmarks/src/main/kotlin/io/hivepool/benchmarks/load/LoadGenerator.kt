@@ -32,7 +32,9 @@ fun main(args: Array<String>) {
                 System.err.println("running $name: concurrency=$concurrency pool=${options.poolSize} " +
                     (options.ops?.let { "ops=$it" } ?: "duration=${options.duration}") + " warmup=${options.warmup}")
                 try {
-                    factory.create(target, options).use { client -> println(client.run(load).toJson()) }
+                    val line = factory.create(target, options).use { client -> client.run(load).toJson() }
+                    println(line)
+                    options.out?.appendText(line + "\n")
                 } catch (e: Exception) {
                     failed++
                     System.err.println("$name failed: $e")

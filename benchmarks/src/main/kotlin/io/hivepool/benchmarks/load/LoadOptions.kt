@@ -7,6 +7,8 @@ import kotlin.time.Duration.Companion.seconds
  * Command-line options of the load generator:
  *
  * `--clients all|a,b,c` `--concurrency 64[,16,...]` `--pool 16` `--duration 10s` `--ops N` `--warmup 3s`
+ * `--out results.jsonl` (also append each JSON line to this file: Maven's console may prefix stdout with an
+ * ANSI reset code, the file never has one)
  *
  * Durations are Kotlin duration strings (`10s`, `500ms`, `1m`) or plain seconds.
  */
@@ -17,11 +19,12 @@ data class LoadOptions(
     val duration: Duration = 10.seconds,
     val ops: Long? = null,
     val warmup: Duration = 3.seconds,
+    val out: java.io.File? = null,
 ) {
     companion object {
         const val USAGE: String =
             "usage: LoadGenerator [--clients all|name,name] [--concurrency 64[,16,...]] [--pool 16] " +
-                "[--duration 10s | --ops N] [--warmup 3s]"
+                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl]"
 
         /** Parses [args]; throws [IllegalArgumentException] naming the bad option. */
         fun parse(args: Array<String>): LoadOptions {
@@ -37,6 +40,7 @@ data class LoadOptions(
                     "--duration" -> options = options.copy(duration = duration(option, value(option)))
                     "--ops" -> options = options.copy(ops = positiveInt(option, value(option)).toLong())
                     "--warmup" -> options = options.copy(warmup = duration(option, value(option), allowZero = true))
+                    "--out" -> options = options.copy(out = java.io.File(value(option)))
                     "--help", "-h" -> throw IllegalArgumentException(USAGE)
                     else -> throw IllegalArgumentException("unknown option $option; $USAGE")
                 }
