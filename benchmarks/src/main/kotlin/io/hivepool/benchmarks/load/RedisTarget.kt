@@ -1,16 +1,18 @@
 package io.hivepool.benchmarks.load
 
+import io.hivepool.testing.RedisServer
 import java.net.URI
 import java.net.URLDecoder
 
 /**
- * The Redis under test: `REDIS_URL` when it is set, else a fresh local server started for this run
- * (stopped by [close]).
+ * The Redis under test: `REDIS_URL` when it is set, else a fresh server started for this run by the testing
+ * fixture ([RedisServer.start]: `$REDIS_SERVER` or `redis-server` on PATH, then embedded-redis), stopped by
+ * [close]. An external server is left running.
  */
 class RedisTarget private constructor(
     /** `redis://[user:password@]host:port` */
     val uri: String,
-    /** Where the server came from, for the log: `REDIS_URL` or how the local one was started. */
+    /** Where the server came from, for the log (the fixture's [RedisServer.source] and version). */
     val source: String,
     private val owned: AutoCloseable?,
 ) : AutoCloseable {
@@ -32,10 +34,8 @@ class RedisTarget private constructor(
     companion object {
         /** Resolves the server: `REDIS_URL`, else starts one. Blocking. */
         fun resolve(): RedisTarget {
-            val url = System.getenv("REDIS_URL")?.takeIf { it.isNotBlank() }
-            if (url != null) return RedisTarget(url, "REDIS_URL", owned = null)
-            val server = LocalRedisServer.start()
-            return RedisTarget(server.uri, server.source, owned = server)
+            val server = RedisServer.start()
+            return RedisTarget(server.uri, "${server.source}, Redis ${server.version}", owned = server)
         }
     }
 }
