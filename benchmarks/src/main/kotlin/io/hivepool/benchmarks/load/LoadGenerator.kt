@@ -9,6 +9,8 @@ import kotlin.system.exitProcess
  * server started for the run. See benchmarks/README.md for the command.
  */
 fun main(args: Array<String>) {
+    // stdout carries only the JSON lines; kotlin-logging would otherwise announce itself there
+    System.setProperty("kotlin-logging.logStartupMessage", "false")
     val options = try {
         LoadOptions.parse(args)
     } catch (e: IllegalArgumentException) {

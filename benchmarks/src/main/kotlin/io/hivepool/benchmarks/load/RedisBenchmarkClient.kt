@@ -1,6 +1,5 @@
 package io.hivepool.benchmarks.load
 
-import java.util.concurrent.TimeUnit
 import kotlin.time.Duration.Companion.seconds
 
 /**
@@ -38,33 +37,39 @@ class RedisBenchmarkClient(
         } catch (e: java.io.IOException) {
             throw IllegalStateException("could not start $executable (${e.message}); install redis-tools or set REDIS_BENCHMARK", e)
         }
-        val output = process.inputStream.bufferedReader().readText()
-        if (!process.waitFor(10, TimeUnit.MINUTES)) process.destroyForcibly()
-        check(process.exitValue() == 0) { "$executable exited with ${process.exitValue()}: $output" }
-        return parse(output, load.concurrency)
+        val output = process.inputStream.bufferedReader().readText() // until it exits
+        val exit = process.waitFor()
+        check(exit == 0) { "$executable exited with $exit: $output" }
+        return parseCsv(output, command, name, load.concurrency)
     }
-
-    /** Reads the data line of `--csv` output: `"GET","76923.08","0.063","0.016","0.055","0.103","0.207","10.607"`. */
-    internal fun parse(output: String, concurrency: Int): RunResult {
-        val lines = output.lines().map { it.trim() }.filter { it.startsWith("\"") }
-        val header = lines.firstOrNull { it.startsWith("\"test\"") }?.let(::fields)
-            ?: error("no CSV header in redis-benchmark output: $output")
-        val row = lines.firstOrNull { it.startsWith("\"${command.uppercase()}\"") }?.let(::fields)
-            ?: error("no ${command.uppercase()} row in redis-benchmark output: $output")
-        fun column(name: String): Double? = header.indexOf(name).takeIf { it >= 0 }?.let { row[it].toDoubleOrNull() }
-        return RunResult(
-            client = name,
-            concurrency = concurrency,
-            pool = concurrency,
-            opsPerSecond = column("rps") ?: error("no rps column in redis-benchmark output: $output"),
-            p50Micros = column("p50_latency_ms")?.times(1000),
-            p99Micros = column("p99_latency_ms")?.times(1000),
-            p999Micros = null,
-            errors = 0,
-        )
-    }
-
-    private fun fields(line: String): List<String> = line.split(',').map { it.trim().removeSurrounding("\"") }
 
     override fun close() {}
+
+    companion object {
+        /**
+         * Reads redis-benchmark's `--csv` output (a header, then one row per test such as
+         * `"GET","76923.08","0.063","0.016","0.055","0.103","0.207","10.607"`) into a [RunResult] for [command].
+         */
+        fun parseCsv(output: String, command: String, client: String, concurrency: Int): RunResult {
+            val test = command.uppercase()
+            val lines = output.lines().map { it.trim() }.filter { it.startsWith("\"") }
+            val header = lines.firstOrNull { it.startsWith("\"test\"") }?.let(::fields)
+                ?: error("no CSV header in redis-benchmark output: $output")
+            val row = lines.firstOrNull { it.startsWith("\"$test\"") }?.let(::fields)
+                ?: error("no $test row in redis-benchmark output: $output")
+            fun column(name: String): Double? = header.indexOf(name).takeIf { it >= 0 }?.let { row.getOrNull(it)?.toDoubleOrNull() }
+            return RunResult(
+                client = client,
+                concurrency = concurrency,
+                pool = concurrency,
+                opsPerSecond = column("rps") ?: error("no rps column in redis-benchmark output: $output"),
+                p50Micros = column("p50_latency_ms")?.times(1000),
+                p99Micros = column("p99_latency_ms")?.times(1000),
+                p999Micros = null,
+                errors = 0,
+            )
+        }
+
+        private fun fields(line: String): List<String> = line.split(',').map { it.trim().removeSurrounding("\"") }
+    }
 }
