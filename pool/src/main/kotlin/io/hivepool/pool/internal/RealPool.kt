@@ -1,25 +1,542 @@
 package io.hivepool.pool.internal
 
+import io.github.oshai.kotlinlogging.KotlinLogging
 import io.hivepool.pool.ConnectionManager
 import io.hivepool.pool.Lease
+import io.hivepool.pool.Order
 import io.hivepool.pool.Pool
+import io.hivepool.pool.PoolClosedException
 import io.hivepool.pool.PoolConfig
+import io.hivepool.pool.PoolExhaustedException
 import io.hivepool.pool.PoolStats
+import io.hivepool.pool.PoolTimeoutException
+import io.hivepool.pool.Ttl
+import io.hivepool.pool.WhenExhausted
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.isActive
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.coroutines.CoroutineContext
+import kotlin.time.ComparableTimeMark
 import kotlin.time.Duration
 
+internal val logger = KotlinLogging.logger("io.hivepool.pool")
+
+/**
+ * The pool. One small lock ([lock], a monitor never held across a suspension or a call into the manager or
+ * into other coroutines) guards the idle deque, the counts, the waiter queue, the closed flag and the
+ * counters. Everything slow (create, recycle, destroy) and every resumption of another coroutine happens
+ * outside it.
+ *
+ * Accounting: size = idle.size + leasedCount + creating, and a slot is taken (creating++ or leasedCount++)
+ * under the lock only after checking size < maxSize, so invariant 1 holds at every instant. A connection
+ * in transit to a waiter, or being recycled for a borrower, counts as leased.
+ */
 internal class RealPool<T>(
-    private val manager: ConnectionManager<T>,
+    internal val manager: ConnectionManager<T>,
     initialConfig: PoolConfig,
 ) : Pool<T> {
     override val name: String = initialConfig.name
-    override val config: PoolConfig = initialConfig
-    override suspend fun acquire(): Lease<T> = TODO()
-    override fun tryAcquire(): Lease<T>? = TODO()
-    override suspend fun <R> use(block: suspend (T) -> R): R = TODO()
-    override val stats: PoolStats get() = TODO()
-    override suspend fun close(grace: Duration): Unit = TODO()
-    override fun close(): Unit = TODO()
-    override fun resize(maxSize: Int): Unit = TODO()
-    override suspend fun evictIdle(): Unit = TODO()
-    override fun evictAll(): Unit = TODO()
+
+    @Volatile
+    override var config: PoolConfig = initialConfig
+        private set
+
+    internal val timeSource = initialConfig.timeSource
+    private val ttl: Ttl? = initialConfig.ttl
+    private val validateAfterIdle: Duration = initialConfig.validateAfterIdle
+    private val recycleTimeout: Duration = initialConfig.recycleTimeout
+    private val acquireTimeout: Duration = initialConfig.acquireTimeout
+    internal val createTimeout: Duration = initialConfig.createTimeout
+    internal val idleTimeout: Duration = initialConfig.idleTimeout
+    internal val leakThreshold: Duration = initialConfig.leakDetectionThreshold
+    internal val trackLeases: Boolean = leakThreshold.isFinite()
+    private val lifo: Boolean = initialConfig.order == Order.LIFO
+    private val failWhenExhausted: Boolean = initialConfig.whenExhausted == WhenExhausted.FAIL
+    private val maxWaiters: Int = initialConfig.maxWaiters
+
+    /** Parent of every background job; a child of the configured scope's Job, cancelled by close(). */
+    internal val poolJob: Job = SupervisorJob(initialConfig.scope?.coroutineContext?.get(Job))
+    internal val scope: CoroutineScope = CoroutineScope(
+        (initialConfig.scope?.coroutineContext ?: Dispatchers.Default) + poolJob + CoroutineName("hivepool-$name"),
+    )
+
+    internal val lock = Any()
+
+    // ---- guarded by lock ----
+    internal val idle = ArrayDeque<PooledConnection<T>>() // oldest idleSince at the front
+    internal var leasedCount = 0
+    internal var creating = 0
+    internal var maxSize: Int = initialConfig.maxSize
+    internal var minIdle: Int = initialConfig.minIdle
+    internal var maxIdle: Int = initialConfig.maxIdle
+    internal val waiters = ArrayDeque<Waiter>() // may hold CANCELLED entries, skipped when polled
+    internal var liveWaiters = 0
+    internal var closed = false
+    internal val leases: MutableSet<RealLease<T>>? = if (trackLeases) LinkedHashSet() else null
+    internal var nextId = 1L
+    internal val stats0 = StatsCounters()
+
+    /** Bumped by evictAll(): connections of an older generation are destroyed on return. */
+    @Volatile
+    internal var generation = 0
+
+    internal val createFailures = CreateFailureState()
+    internal val reaper = Reaper(this)
+
+    /** Completed when closed and nothing is leased any more. */
+    internal val drained = CompletableDeferred<Unit>()
+
+    internal val sizeLocked: Int get() = idle.size + leasedCount + creating
+
+    private val giveBack: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> returnGrant(value) }
+
+    init {
+        reaper.start()
+    }
+
+    // ------------------------------------------------------------------ acquire
+
+    override suspend fun acquire(): Lease<T> {
+        // Hot path: an idle connection and nobody queued. Lock, pop, unlock; recycle (if due) outside the lock.
+        val pc: PooledConnection<T>?
+        synchronized(lock) {
+            if (closed) throw closedException()
+            pc = if (liveWaiters == 0) pollIdleLocked() else null
+            if (pc != null) {
+                leasedCount++
+                stats0.hits++
+            }
+        }
+        if (pc != null) {
+            val lease = checkOut(pc, hit = true, owner = ownerName())
+            if (lease != null) return lease
+        }
+        return acquireSlow()
+    }
+
+    private suspend fun ownerName(): String? =
+        if (trackLeases) currentCoroutineContext()[CoroutineName]?.name else null
+
+    override fun tryAcquire(): Lease<T>? {
+        while (true) {
+            val pc: PooledConnection<T>
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (liveWaiters != 0) return null // never barge past a queued waiter
+                val candidate = (if (lifo) idle.lastOrNull() else idle.firstOrNull()) ?: return null
+                if (needsRecycle(candidate)) return null
+                pc = pollIdleLocked()!!
+                leasedCount++
+                stats0.hits++
+            }
+            val reason = unusableReason(pc)
+            if (reason == null) return newLease(pc, owner = null)
+            drop(pc, reason, hit = true)
+        }
+    }
+
+    private suspend fun acquireSlow(): Lease<T> {
+        val start = timeSource.markNow()
+        var front = false // after a handed-over connection failed its check, we keep our place at the head
+        var counted = false
+        while (true) {
+            var waiter: Waiter? = null
+            var pc: PooledConnection<T>? = null
+            var creates = 0
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (!counted) {
+                    stats0.misses++
+                    counted = true
+                }
+                if (liveWaiters == 0 || front) pc = pollIdleLocked()
+                if (pc != null) {
+                    leasedCount++
+                } else {
+                    createFailures.failFastException(this)?.let { throw it }
+                    // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
+                    val covered = liveWaiters + 1 <= creating + (maxSize - sizeLocked)
+                    if (!covered && !front) {
+                        val uncovered = liveWaiters - creating - (maxSize - sizeLocked)
+                        if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
+                    }
+                    val w = Waiter()
+                    if (front) waiters.addFirst(w) else waiters.addLast(w)
+                    liveWaiters++
+                    stats0.waitCount++
+                    creates = planCreatesLocked()
+                    waiter = w
+                }
+            }
+            launchCreates(creates)
+            val got: Any = pc ?: awaitGrant(waiter!!, start)
+            recordWait(waiter, start)
+            if (got is Throwable) throw got
+            @Suppress("UNCHECKED_CAST")
+            val lease = checkOut(got as PooledConnection<T>, hit = false, owner = ownerName())
+            if (lease != null) return lease
+            front = true
+        }
+    }
+
+    /** Suspends until [w] is granted; on timeout throws PoolTimeoutException, on cancellation rethrows. */
+    private suspend fun awaitGrant(w: Waiter, start: ComparableTimeMark): Any {
+        var got: Any? = null
+        try {
+            val remaining = acquireTimeout - start.elapsedNow()
+            if (acquireTimeout.isInfinite()) {
+                got = suspendForGrant(w)
+            } else {
+                withTimeout(remaining) { got = suspendForGrant(w) }
+            }
+        } catch (e: CancellationException) {
+            // withTimeout may throw even after the grant arrived (its timeout races the block's return,
+            // and the caller may be cancelled at the same moment): keep what we received in [got].
+            val g = got
+            if (currentCoroutineContext().isActive) {
+                if (g != null) return g // our own timeout fired just as the grant arrived: use it
+                throw timeoutException()
+            }
+            if (g != null) returnGrant(g)
+            throw e
+        }
+        return got!!
+    }
+
+    private suspend fun suspendForGrant(w: Waiter): Any = suspendCancellableCoroutine { cont ->
+        val ready = synchronized(lock) {
+            if (w.state == Waiter.GRANTED) {
+                true
+            } else {
+                w.cont = cont
+                false
+            }
+        }
+        if (ready) {
+            cont.resume(w.grant!!, giveBack)
+        } else {
+            cont.invokeOnCancellation { cancelWaiter(w) }
+        }
+    }
+
+    private fun cancelWaiter(w: Waiter) {
+        synchronized(lock) {
+            if (w.state != Waiter.QUEUED) return // granted: resume() hands the value back if undelivered
+            w.state = Waiter.CANCELLED
+            liveWaiters--
+            // Cancelled entries are skipped lazily; compact when they dominate so the deque cannot grow.
+            if (waiters.size > 2 * liveWaiters + 16) waiters.removeAll { it.state != Waiter.QUEUED }
+        }
+    }
+
+    private fun recordWait(w: Waiter?, start: ComparableTimeMark) {
+        if (w == null) return
+        val waited = start.elapsedNow()
+        synchronized(lock) {
+            stats0.waitTimeTotal += waited
+            if (waited > stats0.waitTimeMax) stats0.waitTimeMax = waited
+        }
+    }
+
+    /** Oldest live waiter, marked GRANTED with [value]; its continuation must be resumed via [deliver]. */
+    internal fun grantNextLocked(value: Any): Waiter? {
+        while (true) {
+            val w = waiters.removeFirstOrNull() ?: return null
+            if (w.state != Waiter.QUEUED) continue
+            w.state = Waiter.GRANTED
+            w.grant = value
+            liveWaiters--
+            return w
+        }
+    }
+
+    /** Outside the lock: hand the grant to a waiter that already suspended (else it picks it up itself). */
+    internal fun deliver(w: Waiter?) {
+        if (w == null) return
+        val cont: CancellableContinuation<Any> = synchronized(lock) { w.cont } ?: return
+        cont.resume(w.grant!!, giveBack)
+    }
+
+    /** A grant that never reached its waiter: a connection goes back; an error has nobody left to tell. */
+    private fun returnGrant(value: Any) {
+        @Suppress("UNCHECKED_CAST")
+        if (value is PooledConnection<*>) checkIn(value as PooledConnection<T>, discard = false, lease = null)
+    }
+
+    internal fun pollIdleLocked(): PooledConnection<T>? = if (lifo) idle.removeLastOrNull() else idle.removeFirstOrNull()
+
+    // ------------------------------------------------------------------ borrow checks
+
+    private fun needsRecycle(pc: PooledConnection<T>): Boolean {
+        val since = pc.idleSince ?: return false // straight from create: nothing to validate
+        if (validateAfterIdle == Duration.ZERO) return true
+        if (validateAfterIdle.isInfinite()) return false
+        return since.elapsedNow() >= validateAfterIdle
+    }
+
+    private fun unusableReason(pc: PooledConnection<T>): DestroyReason? = when {
+        isBroken(pc) -> DestroyReason.BROKEN
+        pc.isExpired() -> DestroyReason.TTL
+        pc.generation != generation -> DestroyReason.IDLE
+        else -> null
+    }
+
+    private fun isBroken(pc: PooledConnection<T>): Boolean = try {
+        manager.isBroken(pc.conn)
+    } catch (e: Throwable) {
+        logger.warn(e) { "isBroken() threw for connection ${pc.id} of pool $name; destroying it" }
+        true
+    }
+
+    /**
+     * Turns a connection this caller holds (counted as leased) into a lease, or destroys it and returns null
+     * when it is broken, expired, of an old generation, or fails recycle. Cancellation during recycle
+     * destroys it (state unknown) and rethrows.
+     */
+    private suspend fun checkOut(pc: PooledConnection<T>, hit: Boolean, owner: String?): Lease<T>? {
+        unusableReason(pc)?.let { reason ->
+            drop(pc, reason, hit)
+            return null
+        }
+        if (needsRecycle(pc)) {
+            val ok = try {
+                withTimeoutOrNull(recycleTimeout) { manager.recycle(pc.conn, pc) } == true
+            } catch (e: CancellationException) {
+                if (!currentCoroutineContext().isActive) {
+                    drop(pc, DestroyReason.RECYCLE_FAILED, hit)
+                    throw e
+                }
+                false
+            } catch (e: Throwable) {
+                logger.debug(e) { "recycle() threw for connection ${pc.id} of pool $name" }
+                false
+            }
+            if (!ok) {
+                drop(pc, DestroyReason.RECYCLE_FAILED, hit)
+                return null
+            }
+        }
+        return newLease(pc, owner)
+    }
+
+    private fun newLease(pc: PooledConnection<T>, owner: String?): Lease<T> {
+        pc.markLeased()
+        if (!trackLeases) return RealLease(this, pc, null, null, null)
+        val lease = RealLease(this, pc, timeSource.markNow(), owner, Throwable("lease acquired here"))
+        val wake = synchronized(lock) {
+            leases!!.add(lease)
+            reaper.armLeasesLocked()
+        }
+        if (wake) reaper.wake()
+        return lease
+    }
+
+    /** Destroys a connection the caller held as leased and lets a waiter have the freed slot. */
+    private fun drop(pc: PooledConnection<T>, reason: DestroyReason, hit: Boolean) {
+        val creates: Int
+        synchronized(lock) {
+            leasedCount--
+            if (hit) {
+                stats0.hits--
+                stats0.misses++
+            }
+            stats0.countDestroyed(reason)
+            creates = planCreatesLocked()
+        }
+        launchCreates(creates)
+        destroyLater(pc)
+        if (closed) checkDrained()
+    }
+
+    // ------------------------------------------------------------------ release
+
+    /** Called exactly once per lease (RealLease's CAS), or for a grant its waiter never received. */
+    internal fun checkIn(pc: PooledConnection<T>, discard: Boolean, lease: RealLease<T>?) {
+        pc.leased = false
+        var reason: DestroyReason? = when {
+            discard -> DestroyReason.BROKEN
+            isBroken(pc) -> DestroyReason.BROKEN
+            ttl === Ttl.Once && lease != null -> DestroyReason.TTL
+            pc.isExpired() -> DestroyReason.TTL
+            pc.generation != generation -> DestroyReason.IDLE
+            else -> null
+        }
+        val now = if (reason == null) timeSource.markNow() else null
+        var waiter: Waiter? = null
+        var creates = 0
+        var wakeReaper = false
+        synchronized(lock) {
+            leasedCount--
+            if (lease != null) leases?.remove(lease)
+            if (reason == null) {
+                reason = when {
+                    closed -> DestroyReason.CLOSED
+                    sizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
+                    else -> null
+                }
+            }
+            if (reason == null) {
+                pc.idleSince = now
+                waiter = grantNextLocked(pc)
+                if (waiter != null) {
+                    leasedCount++
+                } else if (idle.size >= maxIdle) {
+                    reason = DestroyReason.IDLE
+                } else {
+                    idle.addLast(pc)
+                    wakeReaper = reaper.armIdleLocked()
+                }
+            }
+            if (reason != null) {
+                stats0.countDestroyed(reason!!)
+                creates = planCreatesLocked()
+            }
+        }
+        deliver(waiter)
+        if (reason != null) destroyLater(pc)
+        launchCreates(creates)
+        if (wakeReaper) reaper.wake()
+        if (closed) checkDrained()
+    }
+
+    // ------------------------------------------------------------------ use, stats, errors
+
+    override suspend fun <R> use(block: suspend (T) -> R): R {
+        val lease = acquire()
+        val result = try {
+            block(lease.connection)
+        } catch (e: CancellationException) {
+            lease.discard() // state unknown: a command may be half-written
+            throw e
+        } catch (e: Throwable) {
+            lease.release() // isBroken() on release decides whether it goes back
+            throw e
+        }
+        lease.release()
+        return result
+    }
+
+    override val stats: PoolStats
+        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, liveWaiters, creating) }
+
+    internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
+
+    private fun exhaustedException(): PoolExhaustedException =
+        PoolExhaustedException("pool $name is exhausted (size=$sizeLocked, maxSize=$maxSize, waiters=$liveWaiters)")
+
+    private fun timeoutException(): PoolTimeoutException {
+        val message: String
+        val cause: Throwable?
+        synchronized(lock) {
+            stats0.timeouts++
+            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, size=$sizeLocked, " +
+                "idle=${idle.size}, inUse=$leasedCount, waiters=$liveWaiters)"
+            cause = createFailures.lastFailure
+        }
+        return PoolTimeoutException(message, cause)
+    }
+
+    // ------------------------------------------------------------------ close, resize, evict
+
+    override fun close() {
+        beginClose()
+        poolJob.cancel()
+    }
+
+    override suspend fun close(grace: Duration) {
+        beginClose()
+        if (grace.isPositive()) withTimeoutOrNull(grace) { drained.await() }
+        poolJob.cancel()
+        poolJob.join() // background jobs stopped; destroys already started run to completion
+    }
+
+    private fun beginClose() {
+        val failed = ArrayList<Waiter>()
+        val toDestroy: List<PooledConnection<T>>
+        synchronized(lock) {
+            if (closed) return
+            closed = true
+            toDestroy = idle.toList()
+            idle.clear()
+            repeat(toDestroy.size) { stats0.countDestroyed(DestroyReason.CLOSED) }
+            while (true) failed += grantNextLocked(closedException()) ?: break
+        }
+        failed.forEach(::deliver)
+        destroyLater(toDestroy)
+        checkDrained()
+    }
+
+    internal fun checkDrained() {
+        if (drained.isCompleted) return
+        val done = synchronized(lock) { closed && leasedCount == 0 }
+        if (done) drained.complete(Unit)
+    }
+
+    override fun resize(maxSize: Int) {
+        require(maxSize > 0) { "maxSize must be > 0, was $maxSize" }
+        val toDestroy = ArrayList<PooledConnection<T>>()
+        val creates: Int
+        synchronized(lock) {
+            this.maxSize = maxSize
+            minIdle = minOf(config.minIdle, maxSize)
+            config = config.toBuilder().also {
+                it.maxSize = maxSize
+                it.minIdle = minIdle
+            }.build()
+            // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
+            while (sizeLocked > maxSize && idle.isNotEmpty()) {
+                toDestroy += idle.removeFirst()
+                stats0.countDestroyed(DestroyReason.IDLE)
+            }
+            creates = planCreatesLocked()
+        }
+        destroyLater(toDestroy)
+        launchCreates(creates)
+    }
+
+    override suspend fun evictIdle() {
+        reaper.runPass()?.join()
+    }
+
+    override fun evictAll() {
+        val toDestroy: List<PooledConnection<T>>
+        val creates: Int
+        synchronized(lock) {
+            generation++
+            toDestroy = idle.toList()
+            idle.clear()
+            repeat(toDestroy.size) { stats0.countDestroyed(DestroyReason.IDLE) }
+            creates = planCreatesLocked()
+        }
+        destroyLater(toDestroy)
+        launchCreates(creates)
+    }
+
+    /**
+     * How many creates to start now (already counted in [creating]): enough to cover queued waiters not yet
+     * covered by a create in flight, plus the minIdle deficit, within maxSize. None while closed or failing fast.
+     */
+    internal fun planCreatesLocked(): Int {
+        if (closed || createFailures.failingFast) return 0
+        val room = maxSize - sizeLocked
+        if (room <= 0) return 0
+        val want = liveWaiters + maxOf(0, minIdle - idle.size) - creating
+        val n = minOf(want, room)
+        if (n <= 0) return 0
+        creating += n
+        return n
+    }
+
+    override fun toString(): String = "Pool($name)"
 }
