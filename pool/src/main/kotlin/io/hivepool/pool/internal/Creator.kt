@@ -4,7 +4,7 @@ import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.Ttl
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.TimeoutCancellationException
@@ -48,7 +48,7 @@ internal fun RealPool<*>.createException(cause: Throwable): ConnectionCreateExce
     )
 
 /** Starts [n] creates already counted in `creating`. They run in the pool's scope, never in a caller's. */
-@OptIn(ExperimentalCoroutinesApi::class)
+@OptIn(DelicateCoroutinesApi::class)
 internal fun <T> RealPool<T>.launchCreates(n: Int) {
     // ATOMIC: the body always runs, so `creating` is always settled even if the scope is being cancelled.
     repeat(n) { scope.launch(start = CoroutineStart.ATOMIC) { runCreate() } }
@@ -57,22 +57,28 @@ internal fun <T> RealPool<T>.launchCreates(n: Int) {
 private class Dialed<T>(val conn: T)
 
 /** One create() bounded by createTimeout: the connection, or the failure. Rethrows our own cancellation. */
-private suspend fun <T> RealPool<T>.dial(): Any? = try {
-    Dialed(withTimeout(createTimeout) { manager.create() })
-} catch (e: CancellationException) {
-    if (currentCoroutineContext().isActive) {
-        if (e is TimeoutCancellationException) {
-            TimeoutException("create() did not complete within createTimeout ($createTimeout)")
-        } else {
-            e // the manager's own cancellation-flavoured failure
+private suspend fun <T> RealPool<T>.dial(): Any? {
+    var made: Dialed<T>? = null
+    try {
+        withTimeout(createTimeout) { made = Dialed(manager.create()) }
+        return made
+    } catch (e: CancellationException) {
+        // create() returned just as the timeout or close() struck: keep it (onCreated destroys it if closed),
+        // a connection the manager opened must never be dropped on the floor.
+        made?.let { return it }
+        if (currentCoroutineContext().isActive) {
+            return if (e is TimeoutCancellationException) {
+                TimeoutException("create() did not complete within createTimeout ($createTimeout)")
+            } else {
+                e // the manager's own cancellation-flavoured failure
+            }
         }
-    } else {
         synchronized(lock) { creating-- }
         if (closed) checkDrained()
         throw e
+    } catch (e: Throwable) {
+        return e
     }
-} catch (e: Throwable) {
-    e
 }
 
 private suspend fun <T> RealPool<T>.runCreate() {
@@ -105,11 +111,11 @@ private fun <T> RealPool<T>.onCreated(conn: T) {
         when {
             closed -> {
                 destroy = true
-                stats0.countDestroyed(DestroyReason.CLOSED)
+                retireLocked(DestroyReason.CLOSED)
             }
-            sizeLocked >= maxSize -> { // shrunk by resize() while it was being created
+            liveSizeLocked >= maxSize -> { // shrunk by resize() while it was being created
                 destroy = true
-                stats0.countDestroyed(DestroyReason.IDLE)
+                retireLocked(DestroyReason.IDLE)
             }
             else -> {
                 waiter = grantNextLocked(pc)
@@ -212,12 +218,25 @@ private fun <T> RealPool<T>.launchProbe() {
     }
 }
 
-/** Destroys in the pool's scope: never blocks the caller, bounded, a throw is logged and swallowed. */
-@OptIn(ExperimentalCoroutinesApi::class)
+/**
+ * Destroys in the pool's scope: never blocks the caller, bounded by createTimeout, a throw is logged and
+ * swallowed. Each connection was counted in `destroying` (retireLocked) and frees its place when done.
+ */
+@OptIn(DelicateCoroutinesApi::class)
 internal fun <T> RealPool<T>.destroyLater(pcs: List<PooledConnection<T>>): Job? {
     if (pcs.isEmpty()) return null
+    // ATOMIC + NonCancellable: a destroy decided before close() still happens after the scope is cancelled.
     return scope.launch(start = CoroutineStart.ATOMIC) {
-        withContext(NonCancellable) { pcs.forEach { destroyNow(it) } }
+        withContext(NonCancellable) {
+            for (pc in pcs) {
+                destroyNow(pc)
+                val creates = synchronized(lock) {
+                    destroying--
+                    planCreatesLocked()
+                }
+                launchCreates(creates)
+            }
+        }
     }
 }
 

@@ -82,6 +82,7 @@ internal class RealPool<T>(
     internal var maxIdle: Int = initialConfig.maxIdle
     internal val waiters = ArrayDeque<Waiter>() // may hold CANCELLED entries, skipped when polled
     internal var liveWaiters = 0
+    @Volatile
     internal var closed = false
     internal val leases: MutableSet<RealLease<T>>? = if (trackLeases) LinkedHashSet() else null
     internal var nextId = 1L
@@ -97,32 +98,65 @@ internal class RealPool<T>(
     /** Completed when closed and nothing is leased any more. */
     internal val drained = CompletableDeferred<Unit>()
 
-    internal val sizeLocked: Int get() = idle.size + leasedCount + creating
+    /** Connections handed to destroy() that have not finished yet: they still hold a place (and a socket). */
+    internal var destroying = 0
+
+    /** The places taken against maxSize. Destroying ones count until destroy() returns, so a replacement never
+     *  overlaps the connection it replaces. */
+    internal val sizeLocked: Int get() = idle.size + leasedCount + creating + destroying
+
+    /** Places taken by connections that exist (or are being made) for callers: what a return must fit in. */
+    internal val liveSizeLocked: Int get() = idle.size + leasedCount + creating
+
+    /** A connection leaves the pool for [reason]; it keeps its place until its destroy() finishes. */
+    internal fun retireLocked(reason: DestroyReason) {
+        stats0.countDestroyed(reason)
+        destroying++
+    }
 
     private val giveBack: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> returnGrant(value) }
 
     init {
+        // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
+        // close it so callers fail with PoolClosedException instead of waiting for creates that never run.
+        poolJob.invokeOnCompletion { beginClose() }
         reaper.start()
     }
 
     // ------------------------------------------------------------------ acquire
 
     override suspend fun acquire(): Lease<T> {
-        // Hot path: an idle connection and nobody queued. Lock, pop, unlock; recycle (if due) outside the lock.
-        val pc: PooledConnection<T>?
-        synchronized(lock) {
-            if (closed) throw closedException()
-            pc = if (liveWaiters == 0) pollIdleLocked() else null
-            if (pc != null) {
+        // Hot path without a suspension point (so no continuation is allocated): an idle connection, nobody
+        // queued, no recycle due. Only the tail call below suspends.
+        val fast = acquireFast()
+        @Suppress("UNCHECKED_CAST")
+        if (fast is RealLease<*>) return fast as Lease<T>
+        @Suppress("UNCHECKED_CAST")
+        return acquireSlow(fast as PooledConnection<T>?)
+    }
+
+    /**
+     * A lease; or a popped idle connection (counted leased and as a hit) that needs recycle or an owner name
+     * for leak detection; or null when nothing idle can be taken without queueing.
+     */
+    private fun acquireFast(): Any? {
+        while (true) {
+            val pc: PooledConnection<T>
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (liveWaiters != 0) return null // never barge past a queued waiter
+                pc = pollIdleLocked() ?: return null
                 leasedCount++
                 stats0.hits++
             }
+            val reason = unusableReason(pc)
+            if (reason != null) {
+                drop(pc, reason, hit = true)
+                continue
+            }
+            if (trackLeases || needsRecycle(pc)) return pc
+            return newLease(pc, owner = null)
         }
-        if (pc != null) {
-            val lease = checkOut(pc, hit = true, owner = ownerName())
-            if (lease != null) return lease
-        }
-        return acquireSlow()
     }
 
     private suspend fun ownerName(): String? =
@@ -146,10 +180,12 @@ internal class RealPool<T>(
         }
     }
 
-    private suspend fun acquireSlow(): Lease<T> {
+    private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
+        if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
         val start = timeSource.markNow()
         var front = false // after a handed-over connection failed its check, we keep our place at the head
         var counted = false
+        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
         while (true) {
             var waiter: Waiter? = null
             var pc: PooledConnection<T>? = null
@@ -167,6 +203,10 @@ internal class RealPool<T>(
                     createFailures.failFastException(this)?.let { throw it }
                     // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
                     val covered = liveWaiters + 1 <= creating + (maxSize - sizeLocked)
+                    if (!covered && !waited) {
+                        waited = true
+                        stats0.waitCount++
+                    }
                     if (!covered && !front) {
                         val uncovered = liveWaiters - creating - (maxSize - sizeLocked)
                         if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
@@ -174,14 +214,13 @@ internal class RealPool<T>(
                     val w = Waiter()
                     if (front) waiters.addFirst(w) else waiters.addLast(w)
                     liveWaiters++
-                    stats0.waitCount++
                     creates = planCreatesLocked()
                     waiter = w
                 }
             }
             launchCreates(creates)
             val got: Any = pc ?: awaitGrant(waiter!!, start)
-            recordWait(waiter, start)
+            if (waited && waiter != null) recordWait(start)
             if (got is Throwable) throw got
             @Suppress("UNCHECKED_CAST")
             val lease = checkOut(got as PooledConnection<T>, hit = false, owner = ownerName())
@@ -194,16 +233,15 @@ internal class RealPool<T>(
     private suspend fun awaitGrant(w: Waiter, start: ComparableTimeMark): Any {
         var got: Any? = null
         try {
-            val remaining = acquireTimeout - start.elapsedNow()
             if (acquireTimeout.isInfinite()) {
                 got = suspendForGrant(w)
             } else {
-                withTimeout(remaining) { got = suspendForGrant(w) }
+                withTimeout(acquireTimeout - start.elapsedNow()) { got = suspendForGrant(w) }
             }
         } catch (e: CancellationException) {
             // withTimeout may throw even after the grant arrived (its timeout races the block's return,
-            // and the caller may be cancelled at the same moment): keep what we received in [got].
-            val g = got
+            // and the caller may be cancelled at the same moment): what we received is in [got].
+            val g = got ?: abandon(w)
             if (currentCoroutineContext().isActive) {
                 if (g != null) return g // our own timeout fired just as the grant arrived: use it
                 throw timeoutException()
@@ -215,33 +253,48 @@ internal class RealPool<T>(
     }
 
     private suspend fun suspendForGrant(w: Waiter): Any = suspendCancellableCoroutine { cont ->
-        val ready = synchronized(lock) {
-            if (w.state == Waiter.GRANTED) {
-                true
-            } else {
-                w.cont = cont
-                false
-            }
+        val granted = synchronized(lock) {
+            w.cont = cont
+            w.state == Waiter.GRANTED
         }
-        if (ready) {
+        if (granted) {
             cont.resume(w.grant!!, giveBack)
         } else {
             cont.invokeOnCancellation { cancelWaiter(w) }
         }
     }
 
-    private fun cancelWaiter(w: Waiter) {
-        synchronized(lock) {
-            if (w.state != Waiter.QUEUED) return // granted: resume() hands the value back if undelivered
-            w.state = Waiter.CANCELLED
-            liveWaiters--
-            // Cancelled entries are skipped lazily; compact when they dominate so the deque cannot grow.
-            if (waiters.size > 2 * liveWaiters + 16) waiters.removeAll { it.state != Waiter.QUEUED }
+    /**
+     * The waiter gave up before receiving anything. Still queued: leave the queue. Granted before it ever
+     * suspended (so nobody will resume it): the grant is ours to give back. Granted after it suspended: the
+     * resume's onCancellation gives it back, nothing to do here.
+     */
+    private fun abandon(w: Waiter): Any? = synchronized(lock) {
+        when {
+            w.state == Waiter.QUEUED -> {
+                cancelWaiterLocked(w)
+                null
+            }
+            w.state == Waiter.GRANTED && w.cont == null -> w.grant.also { w.state = Waiter.CANCELLED }
+            else -> null
         }
     }
 
-    private fun recordWait(w: Waiter?, start: ComparableTimeMark) {
-        if (w == null) return
+    private fun cancelWaiter(w: Waiter) {
+        synchronized(lock) {
+            // Granted: resume() hands the value back if it was not delivered; nothing to undo here.
+            if (w.state == Waiter.QUEUED) cancelWaiterLocked(w)
+        }
+    }
+
+    private fun cancelWaiterLocked(w: Waiter) {
+        w.state = Waiter.CANCELLED
+        liveWaiters--
+        // Cancelled entries are skipped lazily; compact when they dominate so the deque cannot grow.
+        if (waiters.size > 2 * liveWaiters + 16) waiters.removeAll { it.state != Waiter.QUEUED }
+    }
+
+    private fun recordWait(start: ComparableTimeMark) {
         val waited = start.elapsedNow()
         synchronized(lock) {
             stats0.waitTimeTotal += waited
@@ -351,11 +404,11 @@ internal class RealPool<T>(
                 stats0.hits--
                 stats0.misses++
             }
-            stats0.countDestroyed(reason)
+            retireLocked(reason)
             creates = planCreatesLocked()
         }
-        launchCreates(creates)
         destroyLater(pc)
+        launchCreates(creates)
         if (closed) checkDrained()
     }
 
@@ -382,7 +435,7 @@ internal class RealPool<T>(
             if (reason == null) {
                 reason = when {
                     closed -> DestroyReason.CLOSED
-                    sizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
+                    liveSizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
                     else -> null
                 }
             }
@@ -399,7 +452,7 @@ internal class RealPool<T>(
                 }
             }
             if (reason != null) {
-                stats0.countDestroyed(reason!!)
+                retireLocked(reason)
                 creates = planCreatesLocked()
             }
         }
@@ -433,15 +486,15 @@ internal class RealPool<T>(
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
     private fun exhaustedException(): PoolExhaustedException =
-        PoolExhaustedException("pool $name is exhausted (size=$sizeLocked, maxSize=$maxSize, waiters=$liveWaiters)")
+        PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=$liveWaiters)")
 
     private fun timeoutException(): PoolTimeoutException {
         val message: String
         val cause: Throwable?
         synchronized(lock) {
             stats0.timeouts++
-            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, size=$sizeLocked, " +
-                "idle=${idle.size}, inUse=$leasedCount, waiters=$liveWaiters)"
+            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
+                "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=$liveWaiters)"
             cause = createFailures.lastFailure
         }
         return PoolTimeoutException(message, cause)
@@ -469,7 +522,7 @@ internal class RealPool<T>(
             closed = true
             toDestroy = idle.toList()
             idle.clear()
-            repeat(toDestroy.size) { stats0.countDestroyed(DestroyReason.CLOSED) }
+            repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
             while (true) failed += grantNextLocked(closedException()) ?: break
         }
         failed.forEach(::deliver)
@@ -495,9 +548,9 @@ internal class RealPool<T>(
                 it.minIdle = minIdle
             }.build()
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
-            while (sizeLocked > maxSize && idle.isNotEmpty()) {
+            while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
                 toDestroy += idle.removeFirst()
-                stats0.countDestroyed(DestroyReason.IDLE)
+                retireLocked(DestroyReason.IDLE)
             }
             creates = planCreatesLocked()
         }
@@ -516,7 +569,7 @@ internal class RealPool<T>(
             generation++
             toDestroy = idle.toList()
             idle.clear()
-            repeat(toDestroy.size) { stats0.countDestroyed(DestroyReason.IDLE) }
+            repeat(toDestroy.size) { retireLocked(DestroyReason.IDLE) }
             creates = planCreatesLocked()
         }
         destroyLater(toDestroy)

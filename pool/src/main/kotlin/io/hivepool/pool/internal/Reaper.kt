@@ -73,7 +73,7 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
                     if (expiry <= now) {
                         it.remove()
                         evicted += pc
-                        pool.stats0.countDestroyed(DestroyReason.TTL)
+                        pool.retireLocked(DestroyReason.TTL)
                     } else if (expiry < next) {
                         next = expiry
                     }
@@ -120,6 +120,6 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
 
     private fun evict(pc: PooledConnection<T>, into: MutableList<PooledConnection<T>>) {
         into += pc
-        pool.stats0.countDestroyed(DestroyReason.IDLE)
+        pool.retireLocked(DestroyReason.IDLE)
     }
 }
