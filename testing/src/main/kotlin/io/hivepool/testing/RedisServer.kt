@@ -31,8 +31,11 @@ public class RedisServer internal constructor(
     /** The plain (non-TLS) port; stays the same across [restart]. */
     public val port: Int get() = backend.port
 
-    /** `redis://127.0.0.1:<port>`, with `default:<password>@` when a password is set. */
-    public val uri: String get() = "redis://${userInfo()}$host:$port"
+    /**
+     * `redis://127.0.0.1:<port>`, with `default:<password>@` when a password is set; for an
+     * external server, `REDIS_URL` as it was given.
+     */
+    public val uri: String get() = backend.givenUri ?: "redis://${userInfo()}$host:$port"
 
     /** The TLS port, when started with [RedisServerOptions.tls]. */
     public val tlsPort: Int? get() = backend.tlsPort
@@ -49,8 +52,8 @@ public class RedisServer internal constructor(
     /** True for a `REDIS_URL` server, which the fixture neither started nor may stop. */
     public val isExternal: Boolean get() = backend.isExternal
 
-    /** The server's `redis_version`, e.g. `"7.0.15"`. */
-    public val version: String = command("INFO", "server").lineSequence()
+    /** The server's `redis_version`, e.g. `"7.0.15"`; `"unknown"` when INFO is not allowed (an external server's ACL). */
+    public val version: String = runCatching { command("INFO", "server") }.getOrDefault("").lineSequence()
         .firstOrNull { it.startsWith("redis_version:") }
         ?.substringAfter(':')?.trim()
         ?: "unknown"
@@ -104,6 +107,7 @@ public class RedisServer internal constructor(
 
     override fun toString(): String = "RedisServer($source, $host:$port, version $version)"
 
+    /** Entry point: [start]. */
     public companion object {
         /**
          * Starts a fresh server on a free loopback port, or attaches to `REDIS_URL` when the options

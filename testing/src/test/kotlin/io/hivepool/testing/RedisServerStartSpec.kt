@@ -1,5 +1,6 @@
 package io.hivepool.testing
 
+import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldMatch
@@ -14,6 +15,19 @@ class RedisServerStartSpec : FunSpec({
             redis.version shouldMatch Regex("""\d+\.\d+\.\d+""")
             redis.isExternal shouldBe false
             redis.source shouldStartWith "redis-server on PATH ("
+        }
+    }
+
+    test("DEBUG is allowed, so tests can make the server slow") {
+        RedisServer.start().use { redis ->
+            redis.command("DEBUG", "SLEEP", "0") shouldBe "OK"
+        }
+    }
+
+    test("a server error reply is thrown with the command's name") {
+        RedisServer.start().use { redis ->
+            shouldThrow<IllegalStateException> { redis.command("INCR", "k", "extra") }.message shouldBe
+                "redis-server answered INCR with an error: ERR wrong number of arguments for 'incr' command"
         }
     }
 

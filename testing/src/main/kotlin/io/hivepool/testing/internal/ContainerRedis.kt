@@ -30,7 +30,7 @@ internal class ContainerRedis(private val options: RedisServerOptions, private v
             throw IllegalStateException("a Unix socket inside a container is not reachable from the tests")
         }
         val args = mutableListOf("redis-server", "--port", "6379", "--bind", "0.0.0.0", "--protected-mode", "no")
-        args += listOf("--save", "", "--appendonly", "no")
+        args += listOf("--save", "", "--appendonly", "no", "--enable-debug-command", "yes")
         options.password?.let { args += listOf("--requirepass", it) }
         for ((user, password) in options.aclUsers) args += listOf("--user", user, "on", ">$password", "~*", "&*", "+@all")
         container.withExposedPorts(6379)
@@ -72,7 +72,9 @@ internal class ContainerRedis(private val options: RedisServerOptions, private v
     }
 
     override fun stop() {
-        if (isRunning()) container.dockerClient.stopContainerCmd(container.containerId).exec()
+        val state = container.dockerClient.inspectContainerCmd(container.containerId).exec().state
+        if (state.paused == true) resume()
+        if (state.running == true) container.dockerClient.stopContainerCmd(container.containerId).exec()
     }
 
     override fun restart() {
@@ -88,9 +90,6 @@ internal class ContainerRedis(private val options: RedisServerOptions, private v
     override fun resume() {
         container.dockerClient.unpauseContainerCmd(container.containerId).exec()
     }
-
-    private fun isRunning(): Boolean =
-        container.dockerClient.inspectContainerCmd(container.containerId).exec().state.running == true
 
     override fun close() {
         runCatching { container.stop() }

@@ -24,6 +24,7 @@ internal class ExternalRedis(private val url: String) : ServerBackend {
         }
     }
 
+    override val givenUri: String = url
     override val tlsPort: Int? = null
     override val unixSocket: Path? = null
     override val source: String = "REDIS_URL"

@@ -5,7 +5,6 @@ import java.net.InetAddress
 import java.net.ServerSocket
 import java.nio.file.Files
 import java.nio.file.Path
-import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.TimeUnit
 
 /** A loopback port free right now; the caller must cope with losing a race for it. */
@@ -37,25 +36,3 @@ internal fun deleteTree(dir: Path) {
 /** Last [lines] lines of a text file, for error messages; empty when the file is missing. */
 internal fun tail(file: Path, lines: Int = 15): String =
     if (Files.exists(file)) Files.readAllLines(file).takeLast(lines).joinToString("\n") else ""
-
-/**
- * Backstop for servers a test forgot to close (or when the JVM is killed by a test timeout): one
- * shutdown hook closes every server still registered.
- */
-internal object LiveServers {
-    private val live = ConcurrentHashMap.newKeySet<ServerBackend>()
-
-    init {
-        Runtime.getRuntime().addShutdownHook(
-            Thread({ live.toList().forEach { runCatching { it.close() } } }, "hivepool-redis-shutdown"),
-        )
-    }
-
-    fun register(backend: ServerBackend) {
-        live.add(backend)
-    }
-
-    fun unregister(backend: ServerBackend) {
-        live.remove(backend)
-    }
-}

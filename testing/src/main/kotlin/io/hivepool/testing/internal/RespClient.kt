@@ -10,7 +10,8 @@ import java.net.UnixDomainSocketAddress
 import java.nio.channels.Channels
 import java.nio.channels.SocketChannel
 import java.nio.file.Path
-import javax.net.SocketFactory
+import javax.net.ssl.SSLSocket
+import javax.net.ssl.SSLSocketFactory
 
 /**
  * A tiny blocking RESP2 client for the fixture itself (PING, AUTH, CONFIG, CLIENT KILL, INFO...).
@@ -44,22 +45,21 @@ internal class RespClient private constructor(
         const val CONNECT_TIMEOUT_MS: Int = 2_000
         const val READ_TIMEOUT_MS: Int = 10_000
 
-        /** Connects over TCP; [factory] may be an `SSLSocketFactory` for a TLS port. */
+        /** Connects over TCP, then does a TLS handshake when [tls] is given. */
         fun connect(
             host: String,
             port: Int,
-            factory: SocketFactory = SocketFactory.getDefault(),
+            tls: SSLSocketFactory? = null,
             readTimeoutMs: Int = READ_TIMEOUT_MS,
         ): RespClient {
             val socket = Socket()
             try {
                 socket.connect(InetSocketAddress(host, port), CONNECT_TIMEOUT_MS)
                 socket.soTimeout = readTimeoutMs
-                val stream = if (factory === SocketFactory.getDefault()) {
+                val stream = if (tls == null) {
                     socket
                 } else {
-                    (factory as javax.net.ssl.SSLSocketFactory).createSocket(socket, host, port, true)
-                        .also { (it as javax.net.ssl.SSLSocket).startHandshake() }
+                    (tls.createSocket(socket, host, port, true) as SSLSocket).also { it.startHandshake() }
                 }
                 return RespClient(stream, stream.getInputStream(), stream.getOutputStream())
             } catch (e: Exception) {

@@ -11,6 +11,9 @@ internal interface ServerBackend {
     val source: String
     val isExternal: Boolean
 
+    /** The URI to hand to clients when it is given rather than built (REDIS_URL), else null. */
+    val givenUri: String? get() = null
+
     /** User and password for AUTH on the fixture's own connections, or null. */
     val credentials: Pair<String?, String>?
 
