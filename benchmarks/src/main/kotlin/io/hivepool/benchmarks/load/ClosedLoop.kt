@@ -1,0 +1,108 @@
+package io.hivepool.benchmarks.load
+
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.joinAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import org.HdrHistogram.Histogram
+import java.util.concurrent.atomic.AtomicLong
+import java.util.concurrent.atomic.AtomicReference
+import kotlin.time.Duration
+
+/**
+ * The closed loop itself: every caller issues one command, waits for its reply, records the latency and
+ * goes again, until the phase ends. A warm-up phase (not recorded) runs first with the same callers' shape.
+ *
+ * Each caller owns its histogram (no sharing on the hot path); they are merged when the phase is over.
+ * Errors are counted, not recorded as latencies; the first one is printed so a broken setup is visible.
+ */
+object ClosedLoop {
+    /** [Load.concurrency] platform threads, each calling [op] in a loop. */
+    fun onThreads(client: Client, load: Load, op: (String) -> Unit): RunResult =
+        measure(client, load) { phase ->
+            val threads = List(load.concurrency) { i ->
+                Thread({ phase.caller(i) { key -> op(key) } }, "${client.name}-caller-$i")
+            }
+            threads.forEach(Thread::start)
+            threads.forEach(Thread::join)
+        }
+
+    /** [Load.concurrency] coroutines on [Dispatchers.Default], each calling [op] in a loop. */
+    fun onCoroutines(client: Client, load: Load, op: suspend (String) -> Unit): RunResult =
+        measure(client, load) { phase ->
+            runBlocking(Dispatchers.Default) {
+                List(load.concurrency) { i -> launch { phase.callerSuspending(i) { key -> op(key) } } }.joinAll()
+            }
+        }
+
+    private fun measure(client: Client, load: Load, drive: (Phase) -> Unit): RunResult {
+        if (load.warmup.isPositive()) drive(Phase(load, load.warmup, opsLimit = null))
+        val phase = Phase(load, load.duration, load.ops)
+        val started = System.nanoTime()
+        drive(phase)
+        val elapsedNanos = System.nanoTime() - started
+        val merged = Histogram(HIGHEST_NANOS, 3)
+        phase.histograms.forEach(merged::add)
+        phase.firstError.get()?.let { System.err.println("${client.name}: first of ${phase.errors.get()} errors: $it") }
+        return RunResult(
+            client = client.name,
+            concurrency = load.concurrency,
+            pool = client.connections,
+            opsPerSecond = merged.totalCount * 1e9 / elapsedNanos,
+            p50Micros = merged.getValueAtPercentile(50.0) / 1e3,
+            p99Micros = merged.getValueAtPercentile(99.0) / 1e3,
+            p999Micros = merged.getValueAtPercentile(99.9) / 1e3,
+            errors = phase.errors.get(),
+        )
+    }
+
+    /** One warm-up or measured phase: ends at its deadline, or after [opsLimit] commands when set. */
+    private class Phase(private val load: Load, duration: Duration, private val opsLimit: Long?) {
+        private val deadline = System.nanoTime() + if (opsLimit == null) duration.inWholeNanoseconds else Long.MAX_VALUE / 2
+        private val issued = AtomicLong()
+        val histograms = List(load.concurrency) { Histogram(HIGHEST_NANOS, 3) }
+        val errors = AtomicLong()
+        val firstError = AtomicReference<Throwable?>()
+
+        private fun more(): Boolean =
+            if (opsLimit != null) issued.getAndIncrement() < opsLimit else System.nanoTime() < deadline
+
+        fun caller(index: Int, op: (String) -> Unit) {
+            val histogram = histograms[index]
+            while (more()) {
+                val key = load.keyspace.randomKey()
+                val start = System.nanoTime()
+                try {
+                    op(key)
+                    histogram.recordValue(minOf(System.nanoTime() - start, HIGHEST_NANOS))
+                } catch (e: Exception) {
+                    failed(e)
+                }
+            }
+        }
+
+        suspend fun callerSuspending(index: Int, op: suspend (String) -> Unit) {
+            val histogram = histograms[index]
+            while (more()) {
+                val key = load.keyspace.randomKey()
+                val start = System.nanoTime()
+                try {
+                    op(key)
+                    histogram.recordValue(minOf(System.nanoTime() - start, HIGHEST_NANOS))
+                } catch (e: kotlinx.coroutines.CancellationException) {
+                    throw e
+                } catch (e: Exception) {
+                    failed(e)
+                }
+            }
+        }
+
+        private fun failed(e: Exception) {
+            errors.incrementAndGet()
+            firstError.compareAndSet(null, e)
+        }
+    }
+
+    /** Latencies above a minute are clamped: a reply that slow is a broken run, not a data point. */
+    private const val HIGHEST_NANOS = 60_000_000_000L
+}
