@@ -38,15 +38,21 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
             if (w.state != Waiter.QUEUED) continue
             w.state = Waiter.GRANTED
             w.grant = value
+            // Decided here, under the lock, once: a waiter that has suspended is resumed by deliver(); one that
+            // has not will see GRANTED in await() and resume itself. Re-reading cont in deliver() would let
+            // both sides resume it when the waiter suspends between this grant and that read.
+            w.resumeBy = w.cont
             live--
             return w
         }
     }
 
-    /** Outside the lock: resume a waiter that already suspended (one that has not will find its grant itself). */
+    /**
+     * Outside the lock, by the thread that granted [w]: resume it if it had suspended when it was granted (one
+     * that had not finds its grant itself).
+     */
     fun deliver(w: Waiter?) {
-        if (w == null) return
-        val cont: CancellableContinuation<Any> = synchronized(lock) { w.cont } ?: return
+        val cont = w?.resumeBy ?: return
         cont.resume(w.grant!!, onUndelivered)
     }
 

@@ -20,6 +20,9 @@ internal class Waiter {
     /** Guarded by the pool's lock. Null until the waiter has suspended. */
     var cont: CancellableContinuation<Any>? = null
 
+    /** Set with GRANTED: the continuation to resume, or null when the waiter had not suspended yet. */
+    var resumeBy: CancellableContinuation<Any>? = null
+
     /** Guarded by the pool's lock; set with GRANTED. */
     var grant: Any? = null
 
