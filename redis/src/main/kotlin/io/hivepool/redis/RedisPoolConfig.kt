@@ -167,8 +167,10 @@ public class RedisPoolConfig private constructor(
         public var checkOnRecycle: Boolean = false
 
         /**
-         * How many pooled connections carry pool-level (multiplexed) commands, 1..maxSize. They are leased from
-         * the pool for as long as they work and count against maxSize. Default min(2, maxSize).
+         * How many pooled connections carry pool-level (multiplexed) commands, 1..maxSize - 1 (1 when maxSize is 1).
+         * They are leased from the pool for as long as they work and count against maxSize, so at least one
+         * connection stays for exclusive leases. Default min(2, maxSize - 1), at least 1. With maxSize 1 the one
+         * connection, once it carried a pool-level command, is never free for a lease: do not mix the two there.
          */
         public var sharedConnections: Int? = null
 
@@ -234,8 +236,11 @@ public class RedisPoolConfig private constructor(
                 it.leakDetectionThreshold = leakDetectionThreshold; it.createFailureThreshold = createFailureThreshold
                 it.createBackoff = createBackoff; it.timeSource = timeSource; it.scope = scope
             }.build()
-            val shared = sharedConnections ?: minOf(2, maxSize)
-            require(shared in 1..maxSize) { "sharedConnections must be between 1 and maxSize ($maxSize), was $shared" }
+            // At least one connection must stay free for exclusive leases (shared ones are held for good),
+            // except in a pool of one, which can then serve only one of the two kinds at a time.
+            val most = maxOf(1, maxSize - 1)
+            val shared = sharedConnections ?: minOf(2, most)
+            require(shared in 1..most) { "sharedConnections must be between 1 and maxSize - 1 ($most), was $shared" }
             return RedisPoolConfig(connection, pool, checkOnRecycle, shared)
         }
 
