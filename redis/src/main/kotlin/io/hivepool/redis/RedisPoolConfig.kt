@@ -93,6 +93,9 @@ public class RedisPoolConfig private constructor(
         /** PEM file with the CA of the server's certificate (TLS). */
         public var caCertificate: Path? = null
 
+        /** The name the server's TLS certificate must carry (also sent as SNI); null = the host. */
+        public var tlsServerName: String? = null
+
         /** Largest bulk string or aggregate a reply may declare, > 0. */
         public var maxBulkLength: Int? = null
 
@@ -190,6 +193,7 @@ public class RedisPoolConfig private constructor(
         /** Java: sets [unixSocket]. */ public fun unixSocket(value: Path?): Builder = apply { unixSocket = value }
         /** Java: sets [trustStore]. */ public fun trustStore(value: KeyStore?): Builder = apply { trustStore = value }
         /** Java: sets [caCertificate]. */ public fun caCertificate(value: Path?): Builder = apply { caCertificate = value }
+        /** Java: sets [tlsServerName]. */ public fun tlsServerName(value: String?): Builder = apply { tlsServerName = value }
         /** Java: sets [maxBulkLength]. */ public fun maxBulkLength(value: Int): Builder = apply { maxBulkLength = value }
         /** Java: sets [maxNestingDepth]. */ public fun maxNestingDepth(value: Int): Builder = apply { maxNestingDepth = value }
         /** Java: sets [name]. */ public fun name(value: String): Builder = apply { name = value }
@@ -260,6 +264,7 @@ public class RedisPoolConfig private constructor(
                 unixSocket = unixSocket ?: base.unixSocket,
                 trustStore = trustStore ?: base.trustStore,
                 caCertificate = caCertificate ?: base.caCertificate,
+                tlsServerName = tlsServerName ?: base.tlsServerName,
                 maxBulkLength = maxBulkLength ?: base.maxBulkLength,
                 maxNestingDepth = maxNestingDepth ?: base.maxNestingDepth,
             )
