@@ -15,8 +15,8 @@ import io.hivepool.redis.set
  *   counterpart of `redis-benchmark-set-P16`; ops/s counts SETs.
  *
  * All three are C coroutines on `Dispatchers.Default` ([SuspendingClient]) over one [RedisPool] of maxSize P.
- * `-Dhivepool.sharedConnections=N` overrides the pool's number of shared connections (default min(2, P)), for
- * the pool-level and pipeline clients.
+ * The environment variable `HIVEPOOL_SHARED_CONNECTIONS=N` overrides the pool's number of shared connections
+ * (default min(2, P)), for the pool-level and pipeline clients.
  */
 object HivepoolClients {
     /** Client name → factory. */
@@ -26,16 +26,20 @@ object HivepoolClients {
         "hivepool-pipeline" to ClientFactory { target, options -> HivepoolPipelineClient(target, options.poolSize) },
     )
 
-    /** `-Dhivepool.sharedConnections`, or null for the pool's default. */
-    internal val sharedConnections: Int? = System.getProperty("hivepool.sharedConnections")?.trim()?.toIntOrNull()
+    /** `$HIVEPOOL_SHARED_CONNECTIONS`, or null for the pool's default (Maven's `-D` does not reach exec:java's main). */
+    internal val sharedConnections: Int? = System.getenv("HIVEPOOL_SHARED_CONNECTIONS")?.trim()?.toIntOrNull()
+        ?.also { System.err.println("HIVEPOOL_SHARED_CONNECTIONS=$it") }
 
     /** A [RedisPool] of [maxSize] connections to [target], [minIdle] of them opened up front. */
-    internal fun pool(target: RedisTarget, maxSize: Int, minIdle: Int): RedisPool = redisPool {
-        uri = target.uri
-        this.maxSize = maxSize
-        this.minIdle = minIdle
-        name = "bench"
-        sharedConnections?.let { this.sharedConnections = it.coerceIn(1, maxSize) }
+    internal fun pool(target: RedisTarget, maxSize: Int, minIdle: Int): RedisPool {
+        val shared = sharedConnections // read here: inside the builder block the name means the builder's own property
+        return redisPool {
+            uri = target.uri
+            this.maxSize = maxSize
+            this.minIdle = minIdle
+            name = "bench"
+            shared?.let { sharedConnections = it.coerceIn(1, maxSize) }
+        }
     }
 }
 
