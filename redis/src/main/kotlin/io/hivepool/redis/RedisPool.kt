@@ -75,7 +75,10 @@ public interface RedisPool : RedisCommands, AutoCloseable {
     /**
      * Runs [block] on an exclusively leased connection and returns it. A server error from the block keeps the
      * connection; a connection error discards it. Cancellable: on cancellation the connection is closed (its
-     * state is unknown), after unblocking a blocking command it was running.
+     * state is unknown), after killing a blocking command it was running server-side.
+     *
+     * Beware: being a member, this wins over Kotlin's `AutoCloseable.use`, so `redisPool { }.use { }` leases a
+     * connection instead of closing the pool afterwards; close a pool with [close] (e.g. in a `finally`).
      */
     public suspend fun <R> use(block: suspend (RedisConnection) -> R): R
 
