@@ -38,7 +38,7 @@ object HivepoolClients {
             this.maxSize = maxSize
             this.minIdle = minIdle
             name = "bench"
-            shared?.let { sharedConnections = it.coerceIn(1, maxSize) }
+            shared?.let { sharedConnections = it.coerceIn(1, maxOf(1, maxSize - 1)) } // the pool keeps one for leases
         }
     }
 }
