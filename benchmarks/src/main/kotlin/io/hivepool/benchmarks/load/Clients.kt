@@ -16,11 +16,7 @@ object Clients {
         if (names == listOf("all")) return factories
         return names.associateWith { name ->
             factories[name] ?: throw IllegalArgumentException(
-                if (name in HivepoolClients.planned) {
-                    "client $name comes with RedisPool and is not in this build yet; known clients: ${factories.keys.joinToString()}"
-                } else {
-                    "unknown client $name; known clients: ${factories.keys.joinToString()} (or all)"
-                },
+                "unknown client $name; known clients: ${factories.keys.joinToString()} (or all)",
             )
         }
     }

@@ -34,7 +34,9 @@ fun main(args: Array<String>) {
                 System.err.println("running $name: concurrency=$concurrency pool=${options.poolSize} " +
                     (options.ops?.let { "ops=$it" } ?: "duration=${options.duration}") + " warmup=${options.warmup}")
                 try {
+                    val cost = if (options.diagnostics) RunCost.start(target) else null
                     val line = factory.create(target, options).use { client -> client.run(load).toJson() }
+                    cost?.let { System.err.println("$name cost: ${it.finish()}") }
                     println(line)
                     options.out?.appendText(line + "\n")
                 } catch (e: Exception) {

@@ -8,7 +8,7 @@ import kotlin.time.Duration.Companion.seconds
  *
  * `--clients all|a,b,c` `--concurrency 64[,16,...]` `--pool 16` `--duration 10s` `--ops N` `--warmup 3s`
  * `--out results.jsonl` (also append each JSON line to this file: Maven's console may prefix stdout with an
- * ANSI reset code, the file never has one)
+ * ANSI reset code, the file never has one) `--diagnostics` (per client, a [RunCost] line on stderr)
  *
  * Durations are Kotlin duration strings (`10s`, `500ms`, `1m`) or plain seconds.
  */
@@ -20,11 +20,12 @@ data class LoadOptions(
     val ops: Long? = null,
     val warmup: Duration = 3.seconds,
     val out: java.io.File? = null,
+    val diagnostics: Boolean = false,
 ) {
     companion object {
         const val USAGE: String =
             "usage: LoadGenerator [--clients all|name,name] [--concurrency 64[,16,...]] [--pool 16] " +
-                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl]"
+                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl] [--diagnostics]"
 
         /** Parses [args]; throws [IllegalArgumentException] naming the bad option. */
         fun parse(args: Array<String>): LoadOptions {
@@ -41,6 +42,7 @@ data class LoadOptions(
                     "--ops" -> options = options.copy(ops = positiveInt(option, value(option)).toLong())
                     "--warmup" -> options = options.copy(warmup = duration(option, value(option), allowZero = true))
                     "--out" -> options = options.copy(out = java.io.File(value(option)))
+                    "--diagnostics" -> options = options.copy(diagnostics = true)
                     "--help", "-h" -> throw IllegalArgumentException(USAGE)
                     else -> throw IllegalArgumentException("unknown option $option; $USAGE")
                 }

@@ -40,4 +40,9 @@ class LoadOptionsSpec : FunSpec({
         shouldThrow<IllegalArgumentException> { LoadOptions.parse(arrayOf("--clients")) }
             .message shouldBe "--clients needs a value; ${LoadOptions.USAGE}"
     }
+
+    test("--diagnostics turns on the per-client cost line, off by default") {
+        LoadOptions.parse(emptyArray()).diagnostics shouldBe false
+        LoadOptions.parse(arrayOf("--diagnostics", "--pool", "4")) shouldBe LoadOptions(poolSize = 4, diagnostics = true)
+    }
 })
