@@ -1,0 +1,48 @@
+package io.hivepool.testing
+
+/**
+ * How [RedisServer.start] should configure the server it starts. Read once, when the server starts;
+ * later changes have no effect.
+ */
+public class RedisServerOptions {
+    /** Password of the `default` user (`requirepass`); null leaves the server open. */
+    public var password: String? = null
+
+    /** Extra ACL users, name to password, each created with full rights (`on >pass ~* &* +@all`). */
+    public val aclUsers: MutableMap<String, String> = linkedMapOf()
+
+    /**
+     * Also listen with TLS on [RedisServer.tlsPort], with a CA and server certificate made at start
+     * (needs `openssl` on PATH and a redis-server built with TLS). Clients are not asked for certificates.
+     */
+    public var tls: Boolean = false
+
+    /** Also listen on a Unix domain socket in the server's temp dir, see [RedisServer.unixSocket]. */
+    public var unixSocket: Boolean = false
+
+    /** Passed to redis-server as they are, after the fixture's own options, e.g. `"--notify-keyspace-events", "KEA"`. */
+    public val extraArgs: MutableList<String> = mutableListOf()
+
+    /** How long to wait for a started server to answer PING, in milliseconds. */
+    public var startTimeoutMillis: Long = 15_000
+
+    internal fun snapshot(): RedisServerOptions = RedisServerOptions().also {
+        it.password = password
+        it.aclUsers.putAll(aclUsers)
+        it.tls = tls
+        it.unixSocket = unixSocket
+        it.extraArgs.addAll(extraArgs)
+        it.startTimeoutMillis = startTimeoutMillis
+    }
+
+    /** What an attached REDIS_URL server cannot honour, or null when it can serve these options. */
+    internal fun needsOwnServer(): String? {
+        val reasons = buildList {
+            if (password != null) add("password")
+            if (tls) add("tls")
+            if (unixSocket) add("unixSocket")
+            if (extraArgs.isNotEmpty()) add("extraArgs")
+        }
+        return if (reasons.isEmpty()) null else reasons.joinToString(", ")
+    }
+}
