@@ -12,6 +12,7 @@ import io.hivepool.redis.RedisTimeoutException
 import io.hivepool.redis.RespValue
 import io.hivepool.redis.internal.resp.RespReader
 import io.ktor.network.sockets.Socket
+import io.ktor.network.sockets.awaitClosed
 import io.ktor.network.sockets.openReadChannel
 import io.ktor.network.sockets.openWriteChannel
 import io.ktor.utils.io.writeFully
@@ -112,6 +113,11 @@ internal class RealRedisConnection(
 
     override fun close() {
         fail(RedisConnectionException("connection to $endpoint was closed by the client"))
+    }
+
+    /** Suspends until the socket is really closed: Ktor finishes closing it asynchronously after [close]. */
+    internal suspend fun awaitClosed() {
+        socket.awaitClosed()
     }
 
     override fun toString(): String = "RedisConnection($endpoint, protocol=$protocol, open=$isOpen)"

@@ -1,0 +1,135 @@
+package io.hivepool.redis.internal
+
+import io.hivepool.pool.Lease
+import io.hivepool.pool.Pool
+import io.hivepool.pool.PoolStats
+import io.hivepool.redis.Command
+import io.hivepool.redis.PubSubMessage
+import io.hivepool.redis.RedisConnection
+import io.hivepool.redis.RedisPipeline
+import io.hivepool.redis.RedisPool
+import io.hivepool.redis.RedisPoolConfig
+import io.hivepool.redis.RedisTransaction
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.time.Duration
+
+/**
+ * The Redis pool: a generic [Pool] of [RedisConnection]s managed by [RedisConnectionManager], a few of them
+ * held by [SharedConnections] for pool-level commands, the rest leased exclusively.
+ */
+internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
+    override val name: String = config.pool.name
+
+    private val commandTimeout = config.connection.commandTimeout
+
+    override val pool: Pool<RedisConnection> = Pool(
+        RedisConnectionManager(config.connection, config.checkOnRecycle, config.pool.validateAfterIdle),
+        // The manager decides on every borrow whether a PING or RESET is due; it does no I/O otherwise.
+        config.pool.toBuilder().also { it.validateAfterIdle = Duration.ZERO }.build(),
+    )
+
+    /** Background refills of shared connections; a child of the configured scope, cancelled by close. */
+    private val scope = CoroutineScope(
+        SupervisorJob(config.pool.scope?.coroutineContext?.get(Job)) + Dispatchers.Default + CoroutineName("hivepool-redis-$name"),
+    )
+
+    private val shared = SharedConnections(pool, config.sharedConnections, scope)
+
+    override val stats: PoolStats get() = pool.stats
+
+    override suspend fun <R> send(command: Command<R>): R = when (routeOf(command)) {
+        Route.SHARED -> shared.connection().send(command)
+        Route.EXCLUSIVE -> use { it.send(command) }
+    }
+
+    override suspend fun acquire(): Lease<RedisConnection> = pool.acquire()
+
+    override suspend fun <R> use(block: suspend (RedisConnection) -> R): R {
+        val lease = pool.acquire()
+        val result = try {
+            block(lease.connection)
+        } catch (e: CancellationException) {
+            abandon(lease)
+            throw e
+        } catch (e: Throwable) {
+            lease.release() // the manager's isBroken() keeps it after a server error, destroys it after a connection error
+            throw e
+        }
+        lease.release()
+        return result
+    }
+
+    /**
+     * The holder was cancelled: the connection's state is unknown, so it is discarded. If it was blocked (BLPOP,
+     * XREAD BLOCK, …), it is first killed server-side from a shared connection: once CLIENT KILL returns, the
+     * server can no longer hand it an element that nobody would read.
+     */
+    private suspend fun abandon(lease: Lease<RedisConnection>) {
+        val conn = lease.connection
+        val id = conn.clientId
+        if (id != null && !conn.isBroken && conn.state.blockingCommandsInFlight > 0) {
+            withContext(NonCancellable) {
+                withTimeoutOrNull(commandTimeout) {
+                    runCatching { shared.connection().send(Command(listOf("CLIENT", "KILL", "ID", id)) { }) }
+                }
+            }
+        }
+        lease.discard()
+    }
+
+    override suspend fun <R> transaction(block: suspend RedisTransaction.() -> R): R = use { conn ->
+        val tx = RealTransaction(conn as RealRedisConnection)
+        try {
+            tx.block()
+        } catch (e: Throwable) {
+            // DISCARD and UNWATCH in one: the next user of this connection must find it clean.
+            if (e !is CancellationException && !conn.isBroken && conn.isDirty) runCatching { conn.reset() }
+            throw e
+        }
+    }
+
+    override suspend fun pipeline(block: RedisPipeline.() -> Unit): List<Any?> {
+        val batch = RealBatch()
+        batch.block()
+        if (batch.isEmpty) {
+            batch.seal(followUpsTo = null)
+            batch.awaitQueued()
+            return emptyList()
+        }
+        return if (batch.commands().all { isShareable(it.args) }) {
+            batch.flush(shared.connection())
+        } else {
+            use { conn -> batch.flush(conn as RealRedisConnection) }
+        }
+    }
+
+    override fun subscribe(vararg channels: String): Flow<PubSubMessage> =
+        subscription(::acquire, "SUBSCRIBE", channels, commandTimeout)
+
+    override fun psubscribe(vararg patterns: String): Flow<PubSubMessage> =
+        subscription(::acquire, "PSUBSCRIBE", patterns, commandTimeout)
+
+    override suspend fun close(grace: Duration) {
+        shared.close()
+        scope.cancel()
+        pool.close(grace)
+    }
+
+    override fun close() {
+        shared.close()
+        scope.cancel()
+        pool.close()
+    }
+
+    override fun toString(): String = "RedisPool($name, ${config.connection.endpoint})"
+}

@@ -1,0 +1,51 @@
+package io.hivepool.redis.internal
+
+import io.hivepool.pool.ConnectionInfo
+import io.hivepool.pool.ConnectionManager
+import io.hivepool.redis.Command
+import io.hivepool.redis.RedisConnection
+import io.hivepool.redis.RedisConnectionConfig
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * Makes, checks and closes Redis connections for the generic pool.
+ *
+ * The generic pool runs with validateAfterIdle = ZERO, so [recycle] is called on every borrow; it decides
+ * cheaply (no I/O for a clean, recently used connection) whether a PING ([checkOnRecycle], or idle >=
+ * [validateAfterIdle]) or a RESET + handshake (dirty state) is due.
+ */
+internal class RedisConnectionManager(
+    private val config: RedisConnectionConfig,
+    private val checkOnRecycle: Boolean,
+    private val validateAfterIdle: Duration,
+) : ConnectionManager<RedisConnection> {
+    override suspend fun create(): RedisConnection = Connector.connect(config)
+
+    override suspend fun recycle(conn: RedisConnection, info: ConnectionInfo): Boolean {
+        if (conn.isBroken) return false
+        val state = conn.state
+        if (state.blockingCommandsInFlight > 0) return false
+        if (conn.isDirty) {
+            conn.reset() // RESET + handshake: one round trip, which also proves the connection alive
+            return !conn.isDirty
+        }
+        if (checkOnRecycle || info.idleTime >= validateAfterIdle) conn.send(PING)
+        return true
+    }
+
+    /** Closed or protocol-broken, or still running a blocking command (its reply would reach the next user). */
+    override fun isBroken(conn: RedisConnection): Boolean = conn.isBroken || conn.state.blockingCommandsInFlight > 0
+
+    override suspend fun destroy(conn: RedisConnection) {
+        conn.close()
+        // Ktor closes the socket asynchronously: wait until it is really closed, so a replacement connection
+        // never coexists with the one it replaces (the server would briefly see maxSize + 1 clients).
+        if (conn is RealRedisConnection) withTimeoutOrNull(2.seconds) { conn.awaitClosed() }
+    }
+
+    private companion object {
+        val PING = Command(listOf("PING")) { }
+    }
+}
