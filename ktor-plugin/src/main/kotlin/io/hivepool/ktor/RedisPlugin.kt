@@ -132,7 +132,7 @@ private fun ApplicationCall.callLease(): CallLease = attributes.getOrNull(CallLe
 /** Wraps everything after the Setup phase (the handler and the response) so that the finally always runs. */
 private object AroundCall : Hook<suspend (ApplicationCall, suspend () -> Unit) -> Unit> {
     override fun install(pipeline: ApplicationCallPipeline, handler: suspend (ApplicationCall, suspend () -> Unit) -> Unit) {
-        pipeline.intercept(ApplicationCallPipeline.Setup) { handler(call) { proceed() } }
+        pipeline.intercept(ApplicationCallPipeline.Setup) { handler(context) { proceed() } }
     }
 }
 

@@ -4,10 +4,14 @@ import io.hivepool.pool.Lease
 import io.hivepool.pool.PoolTimeoutException
 import io.hivepool.redis.RedisConnection
 import io.hivepool.redis.RedisPool
+import io.hivepool.redis.Command
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
 import kotlin.coroutines.cancellation.CancellationException
 import kotlin.time.Duration
 
@@ -42,13 +46,28 @@ internal class CallLease(val pool: RedisPool, private val leaseTimeout: Duration
         }
     }
 
-    /** Ends the call: releases its lease, or discards it when the call was cancelled (its state is unknown). */
-    fun end(cause: Throwable?) {
+    /**
+     * Ends the call: releases its lease, or discards it when the call was cancelled (its state is unknown).
+     * Not cancellable: it runs in the call's `finally`.
+     */
+    suspend fun end(cause: Throwable?) {
         val taken = synchronized(this) {
             ended = true
             lease.also { lease = null }
         } ?: return
-        if (cause is CancellationException) taken.discard() else taken.release()
+        if (cause !is CancellationException) return taken.release()
+        val conn = taken.connection
+        val id = conn.clientId
+        if (id != null && !conn.isBroken && conn.state.blockingCommandsInFlight > 0) {
+            // Closing our socket alone races with the server handing the blocked command an element nobody
+            // would read; once CLIENT KILL has returned, it cannot.
+            withContext(NonCancellable) {
+                withTimeoutOrNull(conn.config.commandTimeout) {
+                    runCatching { pool.send(Command(listOf("CLIENT", "KILL", "ID", id)) { }) }
+                }
+            }
+        }
+        taken.discard()
     }
 
     private suspend fun acquire(): Lease<RedisConnection> {
