@@ -27,6 +27,7 @@ import kotlin.time.Duration.Companion.seconds
  * @property maxNestingDepth deepest nesting of aggregates a reply may have
  * @property trustStore trust store holding the CA that signed the server's certificate
  * @property caCertificate PEM file with the CA certificate(s) that signed the server's certificate
+ * @property tlsServerName the name the server certificate must carry, also sent as SNI; null means [host]
  */
 public data class RedisConnectionConfig(
     val host: String = "127.0.0.1",
@@ -44,6 +45,7 @@ public data class RedisConnectionConfig(
     val maxNestingDepth: Int = RespReader.DEFAULT_MAX_NESTING_DEPTH,
     val trustStore: KeyStore? = null,
     val caCertificate: Path? = null,
+    val tlsServerName: String? = null,
 ) {
     init {
         require(unixSocket != null || host.isNotBlank()) { "host must not be blank" }

@@ -29,10 +29,14 @@ private val log = KotlinLogging.logger {}
  * }.use { fake -> connectTo(fake.uri) ... }
  * ```
  */
-public class FakeRespServer(
+public class FakeRespServer internal constructor(
+    bindPort: Int,
     private val handler: Session.(request: List<ByteArray>) -> Unit,
 ) : AutoCloseable {
-    private val server = ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+    /** Listens on a free loopback port and runs [handler] for every request. */
+    public constructor(handler: Session.(request: List<ByteArray>) -> Unit) : this(0, handler)
+
+    private val server = ServerSocket(bindPort, 50, InetAddress.getLoopbackAddress())
     private val accepted = AtomicInteger()
     private val sessions = ConcurrentHashMap.newKeySet<Session>()
 

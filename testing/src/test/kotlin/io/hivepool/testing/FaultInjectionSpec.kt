@@ -2,10 +2,12 @@ package io.hivepool.testing
 
 import io.hivepool.testing.internal.RespClient
 import io.hivepool.testing.internal.RespReply
+import io.hivepool.testing.internal.ServerStartException
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import java.io.IOException
 import java.net.ConnectException
 import java.net.SocketTimeoutException
@@ -71,6 +73,17 @@ class FaultInjectionSpec : FunSpec({
         server.close()
         shouldThrow<ConnectException> { RespClient.connect(server.host, server.port) }
         server.close()
+    }
+
+    test("restart fails clearly when another process took the port, and is not fooled by its answers") {
+        RedisServer.start().use { server ->
+            server.stop()
+            FakeRespServer(server.port) { reply("\$12\r\nprocess_id:1\r\n") }.use {
+                shouldThrow<ServerStartException> { server.restart() }.message shouldContain "Address already in use"
+            }
+            server.restart()
+            server.command("PING") shouldBe "PONG"
+        }
     }
 
     test("restart keeps the password and ACL users") {

@@ -57,22 +57,28 @@ internal fun <T> RealPool<T>.launchCreates(n: Int) {
 private class Dialed<T>(val conn: T)
 
 /** One create() bounded by createTimeout: the connection, or the failure. Rethrows our own cancellation. */
-private suspend fun <T> RealPool<T>.dial(): Any? = try {
-    Dialed(withTimeout(createTimeout) { manager.create() })
-} catch (e: CancellationException) {
-    if (currentCoroutineContext().isActive) {
-        if (e is TimeoutCancellationException) {
-            TimeoutException("create() did not complete within createTimeout ($createTimeout)")
-        } else {
-            e // the manager's own cancellation-flavoured failure
+private suspend fun <T> RealPool<T>.dial(): Any? {
+    var made: Dialed<T>? = null
+    try {
+        withTimeout(createTimeout) { made = Dialed(manager.create()) }
+        return made
+    } catch (e: CancellationException) {
+        // create() returned just as the timeout or close() struck: keep it (onCreated destroys it if closed),
+        // a connection the manager opened must never be dropped on the floor.
+        made?.let { return it }
+        if (currentCoroutineContext().isActive) {
+            return if (e is TimeoutCancellationException) {
+                TimeoutException("create() did not complete within createTimeout ($createTimeout)")
+            } else {
+                e // the manager's own cancellation-flavoured failure
+            }
         }
-    } else {
         synchronized(lock) { creating-- }
         if (closed) checkDrained()
         throw e
+    } catch (e: Throwable) {
+        return e
     }
-} catch (e: Throwable) {
-    e
 }
 
 private suspend fun <T> RealPool<T>.runCreate() {
@@ -107,24 +113,24 @@ private fun <T> RealPool<T>.onCreated(conn: T) {
                 destroy = true
                 retireLocked(DestroyReason.CLOSED)
             }
-            sizeLocked >= maxSize -> { // shrunk by resize() while it was being created
+            liveSizeLocked >= maxSize -> { // shrunk by resize() while it was being created
                 destroy = true
                 retireLocked(DestroyReason.IDLE)
             }
             else -> {
-                waiter = grantNextLocked(pc)
+                waiter = waitQueue.grantNextLocked(pc)
                 if (waiter != null) {
                     leasedCount++
                 } else {
                     pc.idleSince = now
                     idle.addLast(pc)
-                    wakeReaper = reaper.armIdleLocked()
+                    wakeReaper = reaper.armIdleLocked(pc, now)
                 }
             }
         }
         creates = planCreatesLocked()
     }
-    deliver(waiter)
+    waitQueue.deliver(waiter)
     if (destroy) destroyLater(pc)
     launchCreates(creates)
     if (wakeReaper) reaper.wake()
@@ -155,15 +161,15 @@ private fun <T> RealPool<T>.onCreateFailed(cause: Throwable) {
         }
         if (!closed) {
             if (f.failingFast) {
-                while (true) failed += grantNextLocked(createException(cause)) ?: break
+                while (true) failed += waitQueue.grantNextLocked(createException(cause)) ?: break
             } else {
-                grantNextLocked(createException(cause))?.let { failed += it }
+                waitQueue.grantNextLocked(createException(cause))?.let { failed += it }
             }
         }
         creates = planCreatesLocked()
     }
     if (startProbe) logger.warn(cause) { "pool $name: ${config.createFailureThreshold} creates failed in a row; failing fast" }
-    failed.forEach(::deliver)
+    failed.forEach(waitQueue::deliver)
     launchCreates(creates)
     if (startProbe) launchProbe()
     if (closed) checkDrained()

@@ -12,7 +12,6 @@ import io.hivepool.pool.PoolStats
 import io.hivepool.pool.PoolTimeoutException
 import io.hivepool.pool.Ttl
 import io.hivepool.pool.WhenExhausted
-import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineName
@@ -20,13 +19,10 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.isActive
-import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
-import kotlin.coroutines.CoroutineContext
 import kotlin.time.ComparableTimeMark
 import kotlin.time.Duration
 
@@ -53,9 +49,9 @@ internal class RealPool<T>(
         private set
 
     internal val timeSource = initialConfig.timeSource
-    private val ttl: Ttl? = initialConfig.ttl
-    private val validateAfterIdle: Duration = initialConfig.validateAfterIdle
-    private val recycleTimeout: Duration = initialConfig.recycleTimeout
+    internal val ttl: Ttl? = initialConfig.ttl
+    internal val validateAfterIdle: Duration = initialConfig.validateAfterIdle
+    internal val recycleTimeout: Duration = initialConfig.recycleTimeout
     private val acquireTimeout: Duration = initialConfig.acquireTimeout
     internal val createTimeout: Duration = initialConfig.createTimeout
     internal val idleTimeout: Duration = initialConfig.idleTimeout
@@ -80,8 +76,6 @@ internal class RealPool<T>(
     internal var maxSize: Int = initialConfig.maxSize
     internal var minIdle: Int = initialConfig.minIdle
     internal var maxIdle: Int = initialConfig.maxIdle
-    internal val waiters = ArrayDeque<Waiter>() // may hold CANCELLED entries, skipped when polled
-    internal var liveWaiters = 0
     @Volatile
     internal var closed = false
     internal val leases: MutableSet<RealLease<T>>? = if (trackLeases) LinkedHashSet() else null
@@ -105,8 +99,8 @@ internal class RealPool<T>(
      *  overlaps the connection it replaces. */
     internal val sizeLocked: Int get() = idle.size + leasedCount + creating + destroying
 
-    /** Callers queued beyond what the creates in flight will serve: the ones really waiting for a release. */
-    internal val waitersLocked: Int get() = maxOf(0, liveWaiters - creating)
+    /** Places taken by connections that exist (or are being made) for callers: what a return must fit in. */
+    internal val liveSizeLocked: Int get() = idle.size + leasedCount + creating
 
     /** A connection leaves the pool for [reason]; it keeps its place until its destroy() finishes. */
     internal fun retireLocked(reason: DestroyReason) {
@@ -114,30 +108,49 @@ internal class RealPool<T>(
         destroying++
     }
 
-    private val giveBack: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> returnGrant(value) }
+    internal val waitQueue = WaitQueue(lock) { value -> returnGrant(value) }
 
     init {
+        // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
+        // close it so callers fail with PoolClosedException instead of waiting for creates that never run.
+        poolJob.invokeOnCompletion { beginClose() }
         reaper.start()
     }
 
     // ------------------------------------------------------------------ acquire
 
     override suspend fun acquire(): Lease<T> {
-        // Hot path: an idle connection and nobody queued. Lock, pop, unlock; recycle (if due) outside the lock.
-        val pc: PooledConnection<T>?
-        synchronized(lock) {
-            if (closed) throw closedException()
-            pc = if (liveWaiters == 0) pollIdleLocked() else null
-            if (pc != null) {
+        // Hot path without a suspension point (so no continuation is allocated): an idle connection, nobody
+        // queued, no recycle due. Only the tail call below suspends.
+        val fast = acquireFast()
+        @Suppress("UNCHECKED_CAST")
+        if (fast is RealLease<*>) return fast as Lease<T>
+        @Suppress("UNCHECKED_CAST")
+        return acquireSlow(fast as PooledConnection<T>?)
+    }
+
+    /**
+     * A lease; or a popped idle connection (counted leased and as a hit) that needs recycle or an owner name
+     * for leak detection; or null when nothing idle can be taken without queueing.
+     */
+    private fun acquireFast(): Any? {
+        while (true) {
+            val pc: PooledConnection<T>
+            synchronized(lock) {
+                if (closed) throw closedException()
+                if (waitQueue.live != 0) return null // never barge past a queued waiter
+                pc = pollIdleLocked() ?: return null
                 leasedCount++
                 stats0.hits++
             }
+            val reason = unusableReason(pc)
+            if (reason != null) {
+                drop(pc, reason, hit = true)
+                continue
+            }
+            if (trackLeases || needsRecycle(pc)) return pc
+            return newLease(pc, owner = null)
         }
-        if (pc != null) {
-            val lease = checkOut(pc, hit = true, owner = ownerName())
-            if (lease != null) return lease
-        }
-        return acquireSlow()
     }
 
     private suspend fun ownerName(): String? =
@@ -148,7 +161,7 @@ internal class RealPool<T>(
             val pc: PooledConnection<T>
             synchronized(lock) {
                 if (closed) throw closedException()
-                if (liveWaiters != 0) return null // never barge past a queued waiter
+                if (waitQueue.live != 0) return null // never barge past a queued waiter
                 val candidate = (if (lifo) idle.lastOrNull() else idle.firstOrNull()) ?: return null
                 if (needsRecycle(candidate)) return null
                 pc = pollIdleLocked()!!
@@ -161,7 +174,8 @@ internal class RealPool<T>(
         }
     }
 
-    private suspend fun acquireSlow(): Lease<T> {
+    private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
+        if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
         val start = timeSource.markNow()
         var front = false // after a handed-over connection failed its check, we keep our place at the head
         var counted = false
@@ -176,31 +190,31 @@ internal class RealPool<T>(
                     stats0.misses++
                     counted = true
                 }
-                if (liveWaiters == 0 || front) pc = pollIdleLocked()
+                if (waitQueue.live == 0 || front) pc = pollIdleLocked()
                 if (pc != null) {
                     leasedCount++
                 } else {
                     createFailures.failFastException(this)?.let { throw it }
                     // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
-                    val covered = liveWaiters + 1 <= creating + (maxSize - sizeLocked)
+                    val covered = waitQueue.live + 1 <= creating + (maxSize - sizeLocked)
                     if (!covered && !waited) {
                         waited = true
                         stats0.waitCount++
                     }
                     if (!covered && !front) {
-                        val uncovered = liveWaiters - creating - (maxSize - sizeLocked)
+                        val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
                         if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
                     }
-                    val w = Waiter()
-                    if (front) waiters.addFirst(w) else waiters.addLast(w)
-                    liveWaiters++
+                    waiter = waitQueue.enqueueLocked(front)
                     creates = planCreatesLocked()
-                    waiter = w
                 }
             }
             launchCreates(creates)
-            val got: Any = pc ?: awaitGrant(waiter!!, start)
-            if (waited && waiter != null) recordWait(start)
+            val got: Any = try {
+                pc ?: awaitGrant(waiter!!, start)
+            } finally {
+                if (waited && waiter != null) recordWait(start)
+            }
             if (got is Throwable) throw got
             @Suppress("UNCHECKED_CAST")
             val lease = checkOut(got as PooledConnection<T>, hit = false, owner = ownerName())
@@ -214,14 +228,14 @@ internal class RealPool<T>(
         var got: Any? = null
         try {
             if (acquireTimeout.isInfinite()) {
-                got = suspendForGrant(w)
+                got = waitQueue.await(w)
             } else {
-                withTimeout(acquireTimeout - start.elapsedNow()) { got = suspendForGrant(w) }
+                withTimeout(acquireTimeout - start.elapsedNow()) { got = waitQueue.await(w) }
             }
         } catch (e: CancellationException) {
             // withTimeout may throw even after the grant arrived (its timeout races the block's return,
             // and the caller may be cancelled at the same moment): what we received is in [got].
-            val g = got ?: abandon(w)
+            val g = got ?: waitQueue.abandon(w)
             if (currentCoroutineContext().isActive) {
                 if (g != null) return g // our own timeout fired just as the grant arrived: use it
                 throw timeoutException()
@@ -232,73 +246,12 @@ internal class RealPool<T>(
         return got!!
     }
 
-    private suspend fun suspendForGrant(w: Waiter): Any = suspendCancellableCoroutine { cont ->
-        val granted = synchronized(lock) {
-            w.cont = cont
-            w.state == Waiter.GRANTED
-        }
-        if (granted) {
-            cont.resume(w.grant!!, giveBack)
-        } else {
-            cont.invokeOnCancellation { cancelWaiter(w) }
-        }
-    }
-
-    /**
-     * The waiter gave up before receiving anything. Still queued: leave the queue. Granted before it ever
-     * suspended (so nobody will resume it): the grant is ours to give back. Granted after it suspended: the
-     * resume's onCancellation gives it back, nothing to do here.
-     */
-    private fun abandon(w: Waiter): Any? = synchronized(lock) {
-        when {
-            w.state == Waiter.QUEUED -> {
-                cancelWaiterLocked(w)
-                null
-            }
-            w.state == Waiter.GRANTED && w.cont == null -> w.grant.also { w.state = Waiter.CANCELLED }
-            else -> null
-        }
-    }
-
-    private fun cancelWaiter(w: Waiter) {
-        synchronized(lock) {
-            // Granted: resume() hands the value back if it was not delivered; nothing to undo here.
-            if (w.state == Waiter.QUEUED) cancelWaiterLocked(w)
-        }
-    }
-
-    private fun cancelWaiterLocked(w: Waiter) {
-        w.state = Waiter.CANCELLED
-        liveWaiters--
-        // Cancelled entries are skipped lazily; compact when they dominate so the deque cannot grow.
-        if (waiters.size > 2 * liveWaiters + 16) waiters.removeAll { it.state != Waiter.QUEUED }
-    }
-
     private fun recordWait(start: ComparableTimeMark) {
-        val waited = start.elapsedNow()
+        val waited = start.elapsedNow() // cumulative since the first try: a retry does not double count
         synchronized(lock) {
             stats0.waitTimeTotal += waited
             if (waited > stats0.waitTimeMax) stats0.waitTimeMax = waited
         }
-    }
-
-    /** Oldest live waiter, marked GRANTED with [value]; its continuation must be resumed via [deliver]. */
-    internal fun grantNextLocked(value: Any): Waiter? {
-        while (true) {
-            val w = waiters.removeFirstOrNull() ?: return null
-            if (w.state != Waiter.QUEUED) continue
-            w.state = Waiter.GRANTED
-            w.grant = value
-            liveWaiters--
-            return w
-        }
-    }
-
-    /** Outside the lock: hand the grant to a waiter that already suspended (else it picks it up itself). */
-    internal fun deliver(w: Waiter?) {
-        if (w == null) return
-        val cont: CancellableContinuation<Any> = synchronized(lock) { w.cont } ?: return
-        cont.resume(w.grant!!, giveBack)
     }
 
     /** A grant that never reached its waiter: a connection goes back; an error has nobody left to tell. */
@@ -308,89 +261,6 @@ internal class RealPool<T>(
     }
 
     internal fun pollIdleLocked(): PooledConnection<T>? = if (lifo) idle.removeLastOrNull() else idle.removeFirstOrNull()
-
-    // ------------------------------------------------------------------ borrow checks
-
-    private fun needsRecycle(pc: PooledConnection<T>): Boolean {
-        val since = pc.idleSince ?: return false // straight from create: nothing to validate
-        if (validateAfterIdle == Duration.ZERO) return true
-        if (validateAfterIdle.isInfinite()) return false
-        return since.elapsedNow() >= validateAfterIdle
-    }
-
-    private fun unusableReason(pc: PooledConnection<T>): DestroyReason? = when {
-        isBroken(pc) -> DestroyReason.BROKEN
-        pc.isExpired() -> DestroyReason.TTL
-        pc.generation != generation -> DestroyReason.IDLE
-        else -> null
-    }
-
-    private fun isBroken(pc: PooledConnection<T>): Boolean = try {
-        manager.isBroken(pc.conn)
-    } catch (e: Throwable) {
-        logger.warn(e) { "isBroken() threw for connection ${pc.id} of pool $name; destroying it" }
-        true
-    }
-
-    /**
-     * Turns a connection this caller holds (counted as leased) into a lease, or destroys it and returns null
-     * when it is broken, expired, of an old generation, or fails recycle. Cancellation during recycle
-     * destroys it (state unknown) and rethrows.
-     */
-    private suspend fun checkOut(pc: PooledConnection<T>, hit: Boolean, owner: String?): Lease<T>? {
-        unusableReason(pc)?.let { reason ->
-            drop(pc, reason, hit)
-            return null
-        }
-        if (needsRecycle(pc)) {
-            val ok = try {
-                withTimeoutOrNull(recycleTimeout) { manager.recycle(pc.conn, pc) } == true
-            } catch (e: CancellationException) {
-                if (!currentCoroutineContext().isActive) {
-                    drop(pc, DestroyReason.RECYCLE_FAILED, hit)
-                    throw e
-                }
-                false
-            } catch (e: Throwable) {
-                logger.debug(e) { "recycle() threw for connection ${pc.id} of pool $name" }
-                false
-            }
-            if (!ok) {
-                drop(pc, DestroyReason.RECYCLE_FAILED, hit)
-                return null
-            }
-        }
-        return newLease(pc, owner)
-    }
-
-    private fun newLease(pc: PooledConnection<T>, owner: String?): Lease<T> {
-        pc.markLeased()
-        if (!trackLeases) return RealLease(this, pc, null, null, null)
-        val lease = RealLease(this, pc, timeSource.markNow(), owner, Throwable("lease acquired here"))
-        val wake = synchronized(lock) {
-            leases!!.add(lease)
-            reaper.armLeasesLocked()
-        }
-        if (wake) reaper.wake()
-        return lease
-    }
-
-    /** Destroys a connection the caller held as leased and lets a waiter have the freed slot. */
-    private fun drop(pc: PooledConnection<T>, reason: DestroyReason, hit: Boolean) {
-        val creates: Int
-        synchronized(lock) {
-            leasedCount--
-            if (hit) {
-                stats0.hits--
-                stats0.misses++
-            }
-            retireLocked(reason)
-            creates = planCreatesLocked()
-        }
-        destroyLater(pc)
-        launchCreates(creates)
-        if (closed) checkDrained()
-    }
 
     // ------------------------------------------------------------------ release
 
@@ -415,20 +285,20 @@ internal class RealPool<T>(
             if (reason == null) {
                 reason = when {
                     closed -> DestroyReason.CLOSED
-                    sizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
+                    liveSizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
                     else -> null
                 }
             }
             if (reason == null) {
                 pc.idleSince = now
-                waiter = grantNextLocked(pc)
+                waiter = waitQueue.grantNextLocked(pc)
                 if (waiter != null) {
                     leasedCount++
                 } else if (idle.size >= maxIdle) {
                     reason = DestroyReason.IDLE
                 } else {
                     idle.addLast(pc)
-                    wakeReaper = reaper.armIdleLocked()
+                    wakeReaper = reaper.armIdleLocked(pc, now!!)
                 }
             }
             if (reason != null) {
@@ -436,7 +306,7 @@ internal class RealPool<T>(
                 creates = planCreatesLocked()
             }
         }
-        deliver(waiter)
+        waitQueue.deliver(waiter)
         if (reason != null) destroyLater(pc)
         launchCreates(creates)
         if (wakeReaper) reaper.wake()
@@ -461,12 +331,12 @@ internal class RealPool<T>(
     }
 
     override val stats: PoolStats
-        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitersLocked, creating) }
+        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitQueue.live, creating) }
 
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
     private fun exhaustedException(): PoolExhaustedException =
-        PoolExhaustedException("pool $name is exhausted (size=${idle.size + leasedCount + creating}, maxSize=$maxSize, waiters=$waitersLocked)")
+        PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=${waitQueue.live})")
 
     private fun timeoutException(): PoolTimeoutException {
         val message: String
@@ -474,7 +344,7 @@ internal class RealPool<T>(
         synchronized(lock) {
             stats0.timeouts++
             message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
-                "size=${idle.size + leasedCount + creating}, idle=${idle.size}, inUse=$leasedCount, waiters=$waitersLocked)"
+                "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=${waitQueue.live})"
             cause = createFailures.lastFailure
         }
         return PoolTimeoutException(message, cause)
@@ -503,9 +373,9 @@ internal class RealPool<T>(
             toDestroy = idle.toList()
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
-            while (true) failed += grantNextLocked(closedException()) ?: break
+            while (true) failed += waitQueue.grantNextLocked(closedException()) ?: break
         }
-        failed.forEach(::deliver)
+        failed.forEach(waitQueue::deliver)
         destroyLater(toDestroy)
         checkDrained()
     }
@@ -528,7 +398,7 @@ internal class RealPool<T>(
                 it.minIdle = minIdle
             }.build()
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
-            while (sizeLocked > maxSize && idle.isNotEmpty()) {
+            while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
                 toDestroy += idle.removeFirst()
                 retireLocked(DestroyReason.IDLE)
             }
@@ -564,7 +434,7 @@ internal class RealPool<T>(
         if (closed || createFailures.failingFast) return 0
         val room = maxSize - sizeLocked
         if (room <= 0) return 0
-        val want = liveWaiters + maxOf(0, minIdle - idle.size) - creating
+        val want = waitQueue.live + maxOf(0, minIdle - idle.size) - creating
         val n = minOf(want, room)
         if (n <= 0) return 0
         creating += n

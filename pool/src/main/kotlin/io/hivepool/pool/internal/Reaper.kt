@@ -1,5 +1,6 @@
 package io.hivepool.pool.internal
 
+import io.hivepool.pool.Ttl
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.launch
@@ -16,32 +17,42 @@ import kotlin.time.Duration.Companion.milliseconds
  */
 internal class Reaper<T>(private val pool: RealPool<T>) {
     private val wakeup = Channel<Unit>(Channel.CONFLATED)
-    private val watchIdle = pool.idleTimeout.isFinite() || pool.config.ttl != null
+    private val cleanupInterval = pool.config.cleanupInterval
 
-    // guarded by pool.lock: whether the current sleep already accounts for idle / lease deadlines
-    private var idleArmed = false
-    private var leasesArmed = false
+    // A new deadline can only be earlier than the next pass when its delay is shorter than cleanupInterval;
+    // with the defaults (idleTimeout 10 min, no ttl, no leak detection) release never looks at the reaper.
+    private val watchIdleTimeout = pool.idleTimeout < cleanupInterval
+    private val watchTtl = pool.config.ttl.let { it is Ttl.Simple || it is Ttl.Fuzzy }
+    private val watchLeases = pool.leakThreshold < cleanupInterval
+
+    /** Guarded by pool.lock: when the reaper will run next; null while a pass is running. */
+    private var nextRun: ComparableTimeMark? = null
 
     fun start() {
         pool.scope.launch {
             while (true) {
-                val next = runPass()?.let { pass -> pass.next } ?: return@launch
+                val next = runPass()?.next ?: return@launch
                 withTimeoutOrNull(next) { wakeup.receive() }
             }
         }
     }
 
-    /** Under the pool's lock, on idle push: true when the reaper must be woken to see a new deadline. */
-    fun armIdleLocked(): Boolean {
-        if (!watchIdle || idleArmed) return false
-        idleArmed = true
-        return true
+    /** Under the pool's lock, when [pc] goes idle at [now]: true when the reaper must wake earlier for it. */
+    fun armIdleLocked(pc: PooledConnection<T>, now: ComparableTimeMark): Boolean {
+        var wake = false
+        if (watchIdleTimeout) wake = earlierLocked(now + pool.idleTimeout)
+        if (watchTtl) pc.expiresAt?.let { wake = earlierLocked(it) || wake }
+        return wake
     }
 
-    /** Under the pool's lock, on a tracked lease: true when the reaper must be woken. */
-    fun armLeasesLocked(): Boolean {
-        if (leasesArmed) return false
-        leasesArmed = true
+    /** Under the pool's lock, on a tracked lease: true when the reaper must wake earlier for it. */
+    fun armLeaseLocked(acquiredAt: ComparableTimeMark): Boolean =
+        watchLeases && earlierLocked(acquiredAt + pool.leakThreshold)
+
+    private fun earlierLocked(deadline: ComparableTimeMark): Boolean {
+        val scheduled = nextRun ?: return false // a pass is running and will see it
+        if (deadline >= scheduled) return false
+        nextRun = deadline
         return true
     }
 
@@ -60,10 +71,11 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
         val now = pool.timeSource.markNow()
         val evicted = ArrayList<PooledConnection<T>>()
         val leaked = ArrayList<RealLease<T>>()
-        var next: ComparableTimeMark = now + pool.config.cleanupInterval
+        var next: ComparableTimeMark = now + cleanupInterval
         val creates: Int
         synchronized(pool.lock) {
             if (pool.closed) return null
+            nextRun = null
             val idle = pool.idle
             if (pool.config.ttl != null) {
                 val it = idle.iterator()
@@ -91,8 +103,6 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
                     evict(idle.removeFirst(), evicted)
                 }
             }
-            idleArmed = idle.size > pool.minIdle || (pool.config.ttl != null && idle.isNotEmpty())
-            leasesArmed = false
             pool.leases?.forEach { lease ->
                 if (lease.leakReported) return@forEach
                 val deadline = lease.acquiredAt!! + pool.leakThreshold
@@ -101,11 +111,11 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
                     pool.stats0.leaksDetected++
                     leaked += lease
                 } else {
-                    leasesArmed = true
                     if (deadline < next) next = deadline
                 }
             }
             creates = pool.planCreatesLocked()
+            nextRun = next
         }
         for (lease in leaked) {
             logger.warn(lease.acquireSite) {

@@ -62,7 +62,7 @@ internal object Connector {
         if (!config.tls) return raw
         return try {
             raw.tls(scope.coroutineContext) {
-                serverName = config.host // enables host name checking and SNI
+                serverName = config.tlsServerName ?: config.host // enables host name checking and SNI
                 trustManager = TrustManagers.forConfig(config)
             }
         } catch (e: Throwable) {

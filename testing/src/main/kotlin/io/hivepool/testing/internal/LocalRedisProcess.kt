@@ -35,8 +35,10 @@ internal class LocalRedisProcess(
     private val lock = Any()
     private var process: Process? = null // guarded by lock
     private var paused = false // guarded by lock
+    private var serverPid = 0L // guarded by lock: the redis-server's own pid (differs from process's only for a wrapper script)
     private val logFile = dir.resolve("redis.log")
     private val outFile = dir.resolve("redis.out")
+    private val pidFile = dir.resolve("redis.pid")
 
     /** First start: picks free ports, and picks again when another process won the race for one. */
     fun start() {
@@ -61,10 +63,13 @@ internal class LocalRedisProcess(
     // guarded by lock
     private fun launch() {
         val command = listOf(binary.toString()) + arguments()
+        // fresh output per launch, so failure messages show this launch only
+        Files.deleteIfExists(logFile)
+        Files.deleteIfExists(pidFile)
         val started = ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.to(outFile.toFile()))
             .start()
         started.outputStream.close() // redis-server reads nothing from stdin
         process = started
@@ -76,7 +81,7 @@ internal class LocalRedisProcess(
             process = null
             throw e
         }
-        log.debug { "redis-server ($source) pid ${started.pid()} listening on $host:$port" }
+        log.debug { "redis-server ($source) pid $serverPid listening on $host:$port" }
     }
 
     /** Major version from `redis-server --version`: 6.2 and 7.x differ in the options they accept. */
@@ -93,7 +98,7 @@ internal class LocalRedisProcess(
         // 7.x refuses DEBUG (handy for slow-server tests) unless enabled; 6.2 has no such option
         if (majorVersion >= 7) addAll(listOf("--enable-debug-command", "yes"))
         addAll(listOf("--save", "", "--appendonly", "no", "--daemonize", "no"))
-        addAll(listOf("--dir", dir.toString(), "--pidfile", dir.resolve("redis.pid").toString()))
+        addAll(listOf("--dir", dir.toString(), "--pidfile", pidFile.toString()))
         addAll(listOf("--logfile", logFile.toString()))
         options.password?.let { addAll(listOf("--requirepass", it)) }
         for ((user, password) in options.aclUsers) {
@@ -108,7 +113,12 @@ internal class LocalRedisProcess(
         addAll(options.extraArgs)
     }
 
-    /** Any reply to PING (even -NOAUTH) means the server is up and serving. */
+    /**
+     * Waits until our server answers on the port. The answer must come from our pid (or the pid in
+     * our pidfile, for a wrapper script): when another process won the race for the port (maybe
+     * another test's Redis), ours is about to exit with "Address already in use" and must not be
+     * mistaken for up.
+     */
     private fun awaitPing(started: Process) {
         val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.startTimeoutMillis)
         var lastError: Exception? = null
@@ -118,8 +128,11 @@ internal class LocalRedisProcess(
                 throw ServerStartException("$binary exited with code ${started.exitValue()} while starting:\n${output()}")
             }
             try {
-                RespClient.connect(host, port, readTimeoutMs = 1_000).use { it.call("PING") }
-                return
+                val answering = pidOnPort()
+                if (answering != null && (answering == started.pid() || answering == pidInFile())) {
+                    serverPid = answering
+                    return
+                }
             } catch (e: Exception) {
                 lastError = e
             }
@@ -131,6 +144,16 @@ internal class LocalRedisProcess(
             lastError,
         )
     }
+
+    private fun pidOnPort(): Long? = RespClient.connect(host, port, readTimeoutMs = 1_000).use { client ->
+        options.password?.let { client.callOk("AUTH", it) }
+        client.callOk("INFO", "server").render().lineSequence()
+            .firstOrNull { it.startsWith("process_id:") }
+            ?.substringAfter(':')?.trim()?.toLong()
+    }
+
+    private fun pidInFile(): Long? =
+        runCatching { Files.readString(pidFile).trim().toLong() }.getOrNull()
 
     private fun checkTls() {
         try {
@@ -154,8 +177,15 @@ internal class LocalRedisProcess(
     // guarded by lock
     private fun stopProcess(p: Process) {
         // a stopped (SIGSTOP) process would hold SIGTERM until continued
-        if (paused && p.isAlive) runCatching { sendSignal(p.pid(), "CONT") }
+        if (paused && p.isAlive) runCatching { sendSignal(serverPid, "CONT") }
         paused = false
+        if (serverPid != 0L && serverPid != p.pid()) {
+            ProcessHandle.of(serverPid).ifPresent { server ->
+                server.destroy()
+                if (runCatching { server.onExit().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS) }.isFailure) server.destroyForcibly()
+            }
+        }
+        serverPid = 0L // never signal a pid that may since belong to another process
         p.destroy()
         if (!p.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
             log.warn { "redis-server pid ${p.pid()} ignored SIGTERM for ${STOP_WAIT_SECONDS}s; killing it" }
@@ -170,20 +200,22 @@ internal class LocalRedisProcess(
     }
 
     override fun pause() = synchronized(lock) {
-        val p = running("pause")
-        sendSignal(p.pid(), "STOP")
+        running("pause")
+        sendSignal(serverPid, "STOP")
         paused = true
     }
 
     override fun resume() = synchronized(lock) {
-        val p = running("resume")
-        sendSignal(p.pid(), "CONT")
+        running("resume")
+        sendSignal(serverPid, "CONT")
         paused = false
     }
 
-    private fun running(action: String): Process =
-        process?.takeIf { it.isAlive }
-            ?: throw IllegalStateException("cannot $action: the redis-server on port $port is stopped; call restart() first")
+    private fun running(action: String) {
+        if (process?.isAlive != true || serverPid == 0L) {
+            throw IllegalStateException("cannot $action: the redis-server on port $port is stopped; call restart() first")
+        }
+    }
 
     override fun close() {
         stop()
