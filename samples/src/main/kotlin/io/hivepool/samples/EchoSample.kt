@@ -22,6 +22,7 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import java.io.EOFException
 import java.io.PrintStream
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.time.Duration.Companion.seconds
@@ -82,7 +83,7 @@ class EchoConnection(private val socket: Socket) {
     /** Sends [line] and returns the echo. Cancellable; a failure (or cancellation mid-way) marks the connection broken. */
     suspend fun echo(line: String): String = try {
         output.writeStringUtf8("$line\n")
-        input.readLineStrict()
+        input.readLineStrict() ?: throw EOFException("the echo server hung up")
     } catch (e: Throwable) {
         failed = true
         throw e

@@ -18,11 +18,12 @@ class KtorSampleSpec : FunSpec({
     val redis = install(RedisServerExtension())
 
     test("the shortener stores a link, redirects through it, counts the click and lists it on its page") {
+        redis.command("DEL", "short:visits") // the page counts its views; REDIS_URL may point at a used server
         testApplication {
             application { shortener(redis.uri) }
             val client = createClient { followRedirects = false }
 
-            val created = client.submitForm("/shorten", parameters { append("url", "https://example.com/a?b=<c>") })
+            val created = client.submitForm("/shorten", parameters { append("url", "https://example.com/search?q=a&lang=en") })
             created.status shouldBe HttpStatusCode.Found
             val location = created.headers[HttpHeaders.Location]!!
             location shouldStartWith "/?code="
@@ -30,11 +31,11 @@ class KtorSampleSpec : FunSpec({
 
             val hop = client.get("/$code")
             hop.status shouldBe HttpStatusCode.Found
-            hop.headers[HttpHeaders.Location] shouldBe "https://example.com/a?b=<c>"
+            hop.headers[HttpHeaders.Location] shouldBe "https://example.com/search?q=a&lang=en"
 
             val page = client.get(location).bodyAsText()
             page shouldContain "Created <a href=\"/$code\">/$code</a>"
-            page shouldContain "/$code</a> → https://example.com/a?b=&lt;c&gt; (1 clicks)"
+            page shouldContain "/$code</a> → https://example.com/search?q=a&amp;lang=en (1 clicks)"
             page shouldContain "This page was viewed 1 times."
 
             client.get("/health").bodyAsText() shouldStartWith """{"status":"UP","pingMillis":"""
