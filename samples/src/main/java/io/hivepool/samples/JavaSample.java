@@ -60,7 +60,7 @@ public final class JavaSample {
             String balance = pool.get("java:balance").join();
 
             return "greeting=" + greeting + ", visits=" + visits + ", transaction replies=" + replies.size()
-                    + ", balance=" + balance + ", inUse after=" + pool.getStats().getInUse();
+                    + ", balance=" + balance;
         }
     }
 }

@@ -25,9 +25,7 @@ class JavaSampleTest {
     @DisplayName("the Java sample chains futures, pipelines 100 increments and runs a WATCHed transaction")
     void runsAgainstARealRedis() {
         String summary = JavaSample.run(redis.getUri());
-        assertEquals(
-                "greeting=hello from Java, visits=100, transaction replies=2, balance=100, inUse after=",
-                summary.substring(0, summary.lastIndexOf('=') + 1));
+        assertEquals("greeting=hello from Java, visits=100, transaction replies=2, balance=100", summary);
         assertEquals("100", redis.command("GET", "java:balance"));
     }
 }
