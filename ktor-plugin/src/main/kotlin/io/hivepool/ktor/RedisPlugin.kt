@@ -48,7 +48,9 @@ import kotlin.time.Duration
  *   of the call. The lease is returned when the call ends, whatever the ending: a response sent, an exception
  *   from the handler, or the call's cancellation (client gone) — then the connection is discarded, since a
  *   command of it may still be in flight. This runs in a `try/finally` around the whole call pipeline, not on
- *   `ResponseSent`, which Ktor skips when sending fails.
+ *   `ResponseSent`, which Ktor skips when sending fails. Ktor only cancels a call whose client hung up when
+ *   `install(HttpRequestLifecycle) { cancelCallOnClose = true }` is in place; without it a handler that is
+ *   still waiting (say, on a slow command) keeps its lease until it returns on its own.
  * - No connection free within [RedisPluginConfig.leaseTimeout], the pool refusing more waiters, or Redis not
  *   reachable (the pool failing to connect): the call is answered `503 Service Unavailable` with `Retry-After`
  *   ([RedisPluginConfig.retryAfter]), when the response has not started yet. A `StatusPages` handler for

@@ -18,6 +18,7 @@ import io.ktor.server.application.Application
 import io.ktor.server.application.ApplicationStopped
 import io.ktor.server.application.install
 import io.ktor.server.engine.embeddedServer
+import io.ktor.server.http.HttpRequestLifecycle
 import io.ktor.server.netty.Netty
 import io.ktor.server.request.receiveParameters
 import io.ktor.server.response.respondRedirect
@@ -46,6 +47,8 @@ fun main() {
 
 /** The shortener's module: the plugin owns its pool (closed when the application stops). */
 fun Application.shortener(redisUri: String) {
+    // Cancel a call whose client hung up, so that its Redis lease comes back at once.
+    install(HttpRequestLifecycle) { cancelCallOnClose = true }
     install(Redis) {
         uri = redisUri
         maxSize = 16
