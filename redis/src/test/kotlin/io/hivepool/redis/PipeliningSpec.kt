@@ -5,7 +5,9 @@ import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.booleans.shouldBeTrue
 import io.kotest.matchers.shouldBe
+import io.hivepool.redis.internal.RealRedisConnection
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -87,6 +89,27 @@ class PipeliningSpec : FunSpec({
             conn.state.blockingCommandsInFlight shouldBe 0
             conn.isOpen.shouldBeTrue()
         }
+    }
+
+    test("commands queued while a write is under way leave together in the next flush") {
+        val conn = RedisConnection.connect(server.uri) as RealRedisConnection
+        val before = conn.flushes
+        server.pause()
+        try {
+            coroutineScope {
+                // 32 MiB cannot fit in the socket buffers of a paused server: the writer is stuck on it.
+                val big = async { conn.set("big".toByteArray(), ByteArray(32 * 1024 * 1024)) }
+                while (conn.pendingCount == 0) delay(5.milliseconds)
+                val pings = (1..100).map { i -> async(start = CoroutineStart.UNDISPATCHED) { conn.ping("p$i") } }
+                server.resume()
+                big.await() shouldBe true
+                pings.awaitAll() shouldBe (1..100).map { "p$it" }
+            }
+        } finally {
+            server.resume()
+        }
+        (conn.flushes - before) shouldBe 2L
+        conn.close()
     }
 
     test("many commands issued together all complete, whichever coroutine issues them") {

@@ -7,7 +7,9 @@ import kotlin.time.Duration
 /**
  * One connection the pool owns, from create to destroy. It is in exactly one place at a time: being created
  * (not yet an object), in the idle deque, leased (including in transit to a waiter or being recycled), or
- * handed to destroy. Fields below are written by whoever holds it in that place.
+ * handed to destroy. The mutable fields below are written only by whoever holds it in that place and are
+ * handed over through the pool's lock; they are deliberately not volatile (no fence on the hot path), so
+ * [ConnectionInfo] read from another thread is eventually consistent.
  */
 internal class PooledConnection<T>(
     val conn: T,
@@ -19,14 +21,11 @@ internal class PooledConnection<T>(
     val generation: Int,
 ) : ConnectionInfo {
     /** Last time it went idle (returned, or parked fresh from create); null = never idle yet. */
-    @Volatile
     var idleSince: ComparableTimeMark? = null
 
     /** True while a lease holds it. */
-    @Volatile
     var leased: Boolean = false
 
-    @Volatile
     private var uses: Long = 0
 
     override val useCount: Long get() = uses

@@ -23,6 +23,7 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
+import java.util.concurrent.atomic.AtomicLong
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.nanoseconds
 
@@ -57,6 +58,11 @@ internal class RealRedisConnection(
     /** System.nanoTime() of the last reply; a command queued behind a slow one is timed from here. */
     @Volatile
     private var lastReplyAt = System.nanoTime()
+
+    /** Flushes written so far; tests use it to see auto-pipelining. */
+    private val flushCount = AtomicLong()
+    internal val flushes: Long get() = flushCount.get()
+    internal val pendingCount: Int get() = synchronized(lock) { pending.size }
 
     @Volatile
     override var protocol: Int = 2
@@ -152,6 +158,7 @@ internal class RealRedisConnection(
                 wakeWatchdog.trySend(Unit)
                 for (i in 0 until toWrite) output.writeFully(batch[i].bytes)
                 output.flush()
+                flushCount.incrementAndGet()
             }
         } catch (e: CancellationException) {
             throw e

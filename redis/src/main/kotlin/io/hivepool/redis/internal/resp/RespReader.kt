@@ -7,6 +7,7 @@ import io.ktor.utils.io.ByteReadChannel
 import io.ktor.utils.io.readAvailable
 import io.ktor.utils.io.readFully
 import java.math.BigInteger
+import kotlin.coroutines.cancellation.CancellationException
 
 /**
  * Decodes RESP2/RESP3 values from [input].
@@ -130,6 +131,8 @@ internal class RespReader(
             // Larger than what is buffered: read the rest straight into its own array.
             try {
                 input.readFully(out, buffered, length)
+            } catch (e: CancellationException) {
+                throw e
             } catch (e: Exception) {
                 throw truncated(e)
             }
@@ -202,6 +205,8 @@ internal class RespReader(
         if (end == buf.size) buf = buf.copyOf(buf.size * 2)
         val n = try {
             input.readAvailable(buf, end, buf.size - end)
+        } catch (e: CancellationException) {
+            throw e
         } catch (e: Exception) {
             throw RedisConnectionException("connection lost while reading: ${e.message ?: e::class.simpleName}", e)
         }

@@ -1,6 +1,7 @@
 package io.hivepool.redis.internal.resp
 
 import io.hivepool.redis.RespValue
+import io.kotest.common.ExperimentalKotest
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.property.Arb
@@ -15,6 +16,7 @@ import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 
+@OptIn(ExperimentalKotest::class)
 class RespCodecSpec : FunSpec({
 
     fun encode(vararg values: RespValue): ByteArray = RespWriter().apply { values.forEach(::writeValue) }.toByteArray()
@@ -43,7 +45,7 @@ class RespCodecSpec : FunSpec({
                     channel.close()
                 }
                 val reader = RespReader(channel, initialBufferSize = 16)
-                val read = generateSequence { null }.let { mutableListOf<RespValue>() }
+                val read = mutableListOf<RespValue>()
                 while (true) read += reader.read() ?: break
                 read shouldBe values
             }
