@@ -93,6 +93,9 @@ public class RedisPoolConfig private constructor(
         /** PEM file with the CA of the server's certificate (TLS). */
         public var caCertificate: Path? = null
 
+        /** The name the server's TLS certificate must carry (also sent as SNI); null = the host. */
+        public var tlsServerName: String? = null
+
         /** Largest bulk string or aggregate a reply may declare, > 0. */
         public var maxBulkLength: Int? = null
 
@@ -167,8 +170,10 @@ public class RedisPoolConfig private constructor(
         public var checkOnRecycle: Boolean = false
 
         /**
-         * How many pooled connections carry pool-level (multiplexed) commands, 1..maxSize. They are leased from
-         * the pool for as long as they work and count against maxSize. Default min(2, maxSize).
+         * How many pooled connections carry pool-level (multiplexed) commands, 1..maxSize - 1 (1 when maxSize is 1).
+         * They are leased from the pool for as long as they work and count against maxSize, so at least one
+         * connection stays for exclusive leases. Default min(2, maxSize - 1), at least 1. With maxSize 1 the one
+         * connection, once it carried a pool-level command, is never free for a lease: do not mix the two there.
          */
         public var sharedConnections: Int? = null
 
@@ -188,6 +193,7 @@ public class RedisPoolConfig private constructor(
         /** Java: sets [unixSocket]. */ public fun unixSocket(value: Path?): Builder = apply { unixSocket = value }
         /** Java: sets [trustStore]. */ public fun trustStore(value: KeyStore?): Builder = apply { trustStore = value }
         /** Java: sets [caCertificate]. */ public fun caCertificate(value: Path?): Builder = apply { caCertificate = value }
+        /** Java: sets [tlsServerName]. */ public fun tlsServerName(value: String?): Builder = apply { tlsServerName = value }
         /** Java: sets [maxBulkLength]. */ public fun maxBulkLength(value: Int): Builder = apply { maxBulkLength = value }
         /** Java: sets [maxNestingDepth]. */ public fun maxNestingDepth(value: Int): Builder = apply { maxNestingDepth = value }
         /** Java: sets [name]. */ public fun name(value: String): Builder = apply { name = value }
@@ -234,8 +240,11 @@ public class RedisPoolConfig private constructor(
                 it.leakDetectionThreshold = leakDetectionThreshold; it.createFailureThreshold = createFailureThreshold
                 it.createBackoff = createBackoff; it.timeSource = timeSource; it.scope = scope
             }.build()
-            val shared = sharedConnections ?: minOf(2, maxSize)
-            require(shared in 1..maxSize) { "sharedConnections must be between 1 and maxSize ($maxSize), was $shared" }
+            // At least one connection must stay free for exclusive leases (shared ones are held for good),
+            // except in a pool of one, which can then serve only one of the two kinds at a time.
+            val most = maxOf(1, maxSize - 1)
+            val shared = sharedConnections ?: minOf(2, most)
+            require(shared in 1..most) { "sharedConnections must be between 1 and maxSize - 1 ($most), was $shared" }
             return RedisPoolConfig(connection, pool, checkOnRecycle, shared)
         }
 
@@ -255,6 +264,7 @@ public class RedisPoolConfig private constructor(
                 unixSocket = unixSocket ?: base.unixSocket,
                 trustStore = trustStore ?: base.trustStore,
                 caCertificate = caCertificate ?: base.caCertificate,
+                tlsServerName = tlsServerName ?: base.tlsServerName,
                 maxBulkLength = maxBulkLength ?: base.maxBulkLength,
                 maxNestingDepth = maxNestingDepth ?: base.maxNestingDepth,
             )

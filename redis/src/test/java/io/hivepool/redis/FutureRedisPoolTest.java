@@ -28,6 +28,7 @@ class FutureRedisPoolTest {
         return RedisPools.create(RedisPoolConfig.builder()
                 .uri(server.getUri())
                 .maxSize(4)
+                .sharedConnections(1)
                 .clientName(clientName)
                 .acquireTimeout(Duration.ofSeconds(5))
                 .build());

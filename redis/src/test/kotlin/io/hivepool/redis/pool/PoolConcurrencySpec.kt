@@ -52,7 +52,8 @@ class PoolConcurrencySpec : FunSpec({
                                         8 -> { { pool.pipeline { queue { get("conc:$k") }; queue { get("conc:${(k + 1) % keys}") } } shouldBe listOf("v$k", "v${(k + 1) % keys}") } }
                                         else -> {
                                             {
-                                                val own = "conc:own:$caller"
+                                                // A key per iteration: a cancelled SET may still run later, on another connection.
+                                                val own = "conc:own:$caller:$i"
                                                 pool.set(own, "$i")
                                                 pool.use { it.get(own) } shouldBe "$i"
                                             }

@@ -27,12 +27,12 @@ class PoolRestartSpec : FunSpec({
         }) { pool ->
             val ok = AtomicLong()
             val errors = AtomicLong()
-            @Volatile var running = true
+            val running = java.util.concurrent.atomic.AtomicBoolean(true)
             withContext(Dispatchers.Default) {
                 coroutineScope {
                     val workers = (1..16).map {
                         launch {
-                            while (running) {
+                            while (running.get()) {
                                 if (runCatching { pool.ping() }.isSuccess) {
                                     ok.incrementAndGet()
                                 } else {
@@ -50,7 +50,7 @@ class PoolRestartSpec : FunSpec({
                         val okAtRestart = ok.get()
                         while (ok.get() < okAtRestart + 500) delay(5.milliseconds)
                     }
-                    running = false
+                    running.set(false)
                     workers.forEach { it.join() }
                 }
             }

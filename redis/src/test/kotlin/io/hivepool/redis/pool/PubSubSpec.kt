@@ -18,9 +18,11 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.yield
 import kotlin.random.Random
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
 
 class PubSubSpec : FunSpec({
     val server = RedisServer.start()
@@ -32,7 +34,7 @@ class PubSubSpec : FunSpec({
 
     for (protocol in listOf(3, 2)) {
         test("RESP$protocol: messages arrive in order; the collector stopping unsubscribes and returns the connection") {
-            withPool({ uri = server.uri; this.protocol = protocol; maxSize = 4; clientName = "ps-order-$protocol" }) { pool ->
+            withPool({ uri = server.uri; this.protocol = protocol; maxSize = 4; sharedConnections = 1; clientName = "ps-order-$protocol" }) { pool ->
                 val channel = "ps:order:$protocol"
                 val received = async(start = CoroutineStart.UNDISPATCHED) { pool.subscribe(channel).take(100).toList() }
                 pool.awaitSubscribers(channel, 1)
@@ -64,7 +66,7 @@ class PubSubSpec : FunSpec({
         val seed = System.nanoTime()
         val random = Random(seed)
         withClue("seed=$seed") {
-            withPool({ uri = server.uri; maxSize = 4; clientName = "ps-cycles" }) { pool ->
+            withPool({ uri = server.uri; maxSize = 4; sharedConnections = 1; clientName = "ps-cycles" }) { pool ->
                 var maxClients = 0
                 repeat(1_000) { i ->
                     val job = launch(start = CoroutineStart.UNDISPATCHED) { pool.subscribe("ps:cycle").collect { } }
@@ -89,8 +91,9 @@ class PubSubSpec : FunSpec({
                 failure = runCatching { pool.subscribe("ps:kill").collect { } }.exceptionOrNull()
             }
             pool.awaitSubscribers("ps:kill", 1)
+            server.command("CLIENT", "KILL", "TYPE", "pubsub") // a subscribed client is not of TYPE normal
             server.killClients()
-            job.join()
+            withTimeout(30.seconds) { job.join() }
             (failure is io.hivepool.redis.RedisConnectionException) shouldBe true
         }
     }

@@ -26,6 +26,7 @@ class RedisPoolConfigSpec : FunSpec({
         config.connection.host shouldBe "127.0.0.1"
         config.connection.port shouldBe 6379
         RedisPoolConfig.Builder().apply { maxSize = 1 }.build().sharedConnections shouldBe 1
+        RedisPoolConfig.Builder().apply { maxSize = 2 }.build().sharedConnections shouldBe 1
     }
 
     test("the DSL takes every generic pool knob and every connection knob, fields overriding the URI") {
@@ -63,8 +64,8 @@ class RedisPoolConfigSpec : FunSpec({
         invalid { maxSize = 4; minIdle = 5 } shouldBe "minIdle must be between 0 and maxSize (4), was 5"
         invalid { acquireTimeout = Duration.ZERO } shouldBe "acquireTimeout must be > 0, was 0s"
         invalid { validateAfterIdle = (-1).seconds } shouldBe "validateAfterIdle must be >= 0, was -1s"
-        invalid { maxSize = 4; sharedConnections = 5 } shouldBe "sharedConnections must be between 1 and maxSize (4), was 5"
-        invalid { sharedConnections = 0 } shouldBe "sharedConnections must be between 1 and maxSize (16), was 0"
+        invalid { maxSize = 4; sharedConnections = 4 } shouldBe "sharedConnections must be between 1 and maxSize - 1 (3), was 4"
+        invalid { sharedConnections = 0 } shouldBe "sharedConnections must be between 1 and maxSize - 1 (15), was 0"
         invalid { port = 0 } shouldBe "port must be in 1..65535, was 0"
         invalid { db = -1 } shouldBe "db must be >= 0, was -1"
         invalid { protocol = 4 } shouldBe "protocol must be 2 or 3, was 4"

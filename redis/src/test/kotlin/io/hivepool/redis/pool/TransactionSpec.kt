@@ -60,7 +60,7 @@ class TransactionSpec : FunSpec({
     }
 
     test("an exception inside the block resets the connection: the next user sees no WATCH and no MULTI") {
-        withPool({ uri = server.uri; maxSize = 1 }) { pool ->
+        withPool({ uri = server.uri; maxSize = 2; sharedConnections = 1 }) { pool ->
             pool.set("tx:e", "1")
             val id = pool.use { it.clientId() }
             shouldThrow<IllegalStateException> {
