@@ -1,0 +1,216 @@
+package io.hivepool.redis.metrics
+
+import io.hivepool.pool.ConnectionCreateException
+import io.hivepool.pool.ConnectionInfo
+import io.hivepool.pool.ConnectionManager
+import io.hivepool.pool.Pool
+import io.hivepool.pool.PoolConfig
+import io.hivepool.pool.PoolTimeoutException
+import io.hivepool.pool.once
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeEmpty
+import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
+import io.kotest.matchers.shouldBe
+import io.micrometer.core.instrument.MeterRegistry
+import io.micrometer.core.instrument.Tag
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.async
+import kotlinx.coroutines.test.TestScope
+import kotlinx.coroutines.test.advanceTimeBy
+import kotlinx.coroutines.test.runCurrent
+import kotlinx.coroutines.test.runTest
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.time.Duration.Companion.minutes
+import kotlin.time.Duration.Companion.seconds
+
+/** Integers as connections; each can be marked broken or failing its recycle, and create can be made to fail. */
+private class IntManager : ConnectionManager<Int> {
+    private val ids = AtomicInteger()
+    val broken: MutableSet<Int> = ConcurrentHashMap.newKeySet()
+    val failRecycle: MutableSet<Int> = ConcurrentHashMap.newKeySet()
+    @Volatile var failCreate = false
+
+    override suspend fun create(): Int {
+        if (failCreate) throw IllegalStateException("no route to host")
+        return ids.incrementAndGet()
+    }
+
+    override suspend fun recycle(conn: Int, info: ConnectionInfo): Boolean = conn !in failRecycle
+    override fun isBroken(conn: Int): Boolean = conn in broken
+    override suspend fun destroy(conn: Int) = Unit
+}
+
+private fun TestScope.pool(manager: ConnectionManager<Int>, configure: PoolConfig.Builder.() -> Unit = {}): Pool<Int> =
+    Pool(manager) {
+        name = "orders"
+        scope = backgroundScope
+        timeSource = testScheduler.timeSource
+        configure()
+    }
+
+private fun MeterRegistry.gauge(name: String): Double = get(name).tag("pool", "orders").gauge().value()
+private fun MeterRegistry.count(name: String, vararg tags: String): Double =
+    get(name).tags(*tags).tag("pool", "orders").functionCounter().count()
+
+class PoolMetricsSpec : FunSpec({
+    test("the gauges follow the pool's size, idle, in use, waiters and creating") {
+        runTest {
+            val pool = pool(IntManager()) { maxSize = 2 }
+            val registry = SimpleMeterRegistry()
+            PoolMetrics(pool).bindTo(registry)
+
+            val a = pool.acquire()
+            val b = pool.acquire()
+            a.release()
+            val c = pool.acquire()
+            val waiter = async { pool.acquire() }
+            runCurrent()
+
+            registry.gauge("hivepool.pool.size") shouldBe 2.0
+            registry.gauge("hivepool.pool.idle") shouldBe 0.0
+            registry.gauge("hivepool.pool.in.use") shouldBe 2.0
+            registry.gauge("hivepool.pool.waiters") shouldBe 1.0
+            registry.gauge("hivepool.pool.creating") shouldBe 0.0
+
+            b.release()
+            waiter.await().release()
+            c.release()
+            registry.gauge("hivepool.pool.idle") shouldBe 2.0
+            registry.gauge("hivepool.pool.in.use") shouldBe 0.0
+            registry.gauge("hivepool.pool.waiters") shouldBe 0.0
+            registry.count("hivepool.pool.acquires", "result", "hit") shouldBe pool.stats.hits.toDouble()
+            registry.count("hivepool.pool.acquires", "result", "miss") shouldBe pool.stats.misses.toDouble()
+            registry.count("hivepool.pool.creates") shouldBe 2.0
+        }
+    }
+
+    test("every meter carries the pool tag and the extra tags") {
+        runTest {
+            val pool = pool(IntManager())
+            val registry = SimpleMeterRegistry()
+            PoolMetrics(pool, listOf(Tag.of("app", "shop"))).bindTo(registry)
+
+            registry.meters.size shouldBe 18
+            registry.meters.forEach { meter ->
+                meter.id.getTag("pool") shouldBe "orders"
+                meter.id.getTag("app") shouldBe "shop"
+            }
+        }
+    }
+
+    test("timeouts and create failures are counted") {
+        runTest {
+            val manager = IntManager()
+            val pool = pool(manager) {
+                maxSize = 1
+                acquireTimeout = 2.seconds
+                createFailureThreshold = 100
+            }
+            val registry = SimpleMeterRegistry()
+            PoolMetrics(pool).bindTo(registry)
+
+            val held = pool.acquire()
+            shouldThrow<PoolTimeoutException> { pool.acquire() }
+            held.discard()
+            runCurrent()
+            manager.failCreate = true
+            shouldThrow<ConnectionCreateException> { pool.acquire() }.message shouldBe
+                "could not create a connection for pool orders: no route to host"
+
+            registry.count("hivepool.pool.timeouts") shouldBe 1.0
+            registry.count("hivepool.pool.creates") shouldBe 1.0
+            registry.count("hivepool.pool.create.failures") shouldBe 1.0
+        }
+    }
+
+    test("destroys are counted by reason") {
+        runTest {
+            val manager = IntManager()
+            val pool = pool(manager) { maxSize = 4; idleTimeout = 1.minutes }
+            val registry = SimpleMeterRegistry()
+            PoolMetrics(pool).bindTo(registry)
+
+            val broken = pool.acquire()
+            val recycled = pool.acquire()
+            val idle = pool.acquire()
+            manager.broken += broken.connection
+            broken.release()
+            manager.failRecycle += recycled.connection
+            recycled.release()
+            pool.acquire().release() // recycles (and destroys) the last one returned, then creates a fresh one
+            idle.release()
+            advanceTimeBy(2.minutes)
+            pool.evictIdle()
+            runCurrent()
+            val beforeClose = pool.stats
+            pool.close(grace = 1.seconds)
+            runCurrent()
+
+            registry.count("hivepool.pool.destroys", "reason", "broken") shouldBe 1.0
+            registry.count("hivepool.pool.destroys", "reason", "recycle_failed") shouldBe 1.0
+            registry.count("hivepool.pool.destroys", "reason", "idle") shouldBe beforeClose.destroyedIdle.toDouble()
+            beforeClose.destroyedIdle shouldBe 2
+            registry.count("hivepool.pool.destroys", "reason", "closed") shouldBe pool.stats.destroyedClosed.toDouble()
+            registry.count("hivepool.pool.destroys", "reason", "ttl") shouldBe 0.0
+        }
+    }
+
+    test("a connection past its ttl counts as a ttl destroy") {
+        runTest {
+            val pool = pool(IntManager()) { ttl = once() }
+            val registry = SimpleMeterRegistry()
+            PoolMetrics(pool).bindTo(registry)
+
+            pool.acquire().release()
+            runCurrent()
+
+            registry.count("hivepool.pool.destroys", "reason", "ttl") shouldBe 1.0
+        }
+    }
+
+    test("the wait timer counts queued acquires and their total time") {
+        runTest {
+            val pool = pool(IntManager()) { maxSize = 1 }
+            val registry = SimpleMeterRegistry()
+            PoolMetrics(pool).bindTo(registry)
+
+            val held = pool.acquire()
+            val waiter = async { pool.acquire() }
+            runCurrent()
+            advanceTimeBy(3.seconds)
+            held.release()
+            waiter.await().release()
+
+            val timer = registry.get("hivepool.pool.wait").tag("pool", "orders").functionTimer()
+            timer.count() shouldBe 1.0
+            timer.totalTime(TimeUnit.SECONDS) shouldBe 3.0
+            registry.get("hivepool.pool.wait.max").timeGauge().value(TimeUnit.SECONDS) shouldBe 3.0
+        }
+    }
+
+    test("unbind removes every meter it registered, from every registry") {
+        runTest {
+            val pool = pool(IntManager())
+            val first = SimpleMeterRegistry()
+            val second = SimpleMeterRegistry()
+            val metrics = PoolMetrics(pool)
+            metrics.bindTo(first)
+            metrics.bindTo(second)
+            first.meters.map { it.id.name }.toSet() shouldContainExactlyInAnyOrder listOf(
+                "hivepool.pool.size", "hivepool.pool.idle", "hivepool.pool.in.use", "hivepool.pool.waiters",
+                "hivepool.pool.creating", "hivepool.pool.acquires", "hivepool.pool.timeouts", "hivepool.pool.creates",
+                "hivepool.pool.create.failures", "hivepool.pool.leaks", "hivepool.pool.destroys",
+                "hivepool.pool.wait", "hivepool.pool.wait.max",
+            )
+
+            metrics.unbind()
+
+            first.meters.shouldBeEmpty()
+            second.meters.shouldBeEmpty()
+        }
+    }
+})
