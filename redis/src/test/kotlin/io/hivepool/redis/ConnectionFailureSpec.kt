@@ -8,6 +8,7 @@ import io.kotest.matchers.collections.shouldNotBeEmpty
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.types.shouldBeInstanceOf
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -85,5 +86,21 @@ class ConnectionFailureSpec : FunSpec({
             }
         }
         conn.isBroken.shouldBeTrue()
+    }
+
+    test("a command handed to the writer just as the connection fails is failed with the cause, never lost") {
+        val conn = RedisConnection.connect(server.uri)
+        // Inside an Unconfined event loop the writer's wake-up is queued until this block suspends, so close()
+        // lands between the command leaving the queue and the writer running: the writer is cancelled while
+        // it holds the command (a receive cancelled after taking its element drops it).
+        val e = withTimeout(20.seconds) {
+            withContext(Dispatchers.Unconfined) {
+                val sent = async(start = CoroutineStart.UNDISPATCHED) { runCatching { conn.get("k") }.exceptionOrNull() }
+                conn.close()
+                sent.await()
+            }
+        }
+        e.shouldBeInstanceOf<RedisConnectionException>()
+        e.message shouldBe "connection to redis://127.0.0.1:${server.port}/0 was closed by the client"
     }
 })

@@ -47,7 +47,10 @@ internal class RealRedisConnection(
 ) : RedisConnection {
     private val input = socket.openReadChannel()
     private val output = socket.openWriteChannel(autoFlush = false)
-    private val queue = Channel<List<Pending>>(Channel.UNLIMITED)
+    // A batch can be taken by the writer's receive() and then dropped, never processed: when fail() cancels the
+    // writer after the hand-over but before the writer runs (its wake-up still queued in a dispatcher or in an
+    // Unconfined event loop). fail() no longer sees it in the queue, so it is failed here, else its caller waits forever.
+    private val queue = Channel<List<Pending>>(Channel.UNLIMITED) { lost -> lost.forEach { it.reply.completeExceptionally(lostCause()) } }
     private val wakeWatchdog = Channel<Unit>(Channel.CONFLATED)
     private val endpoint = config.endpoint
 
@@ -266,6 +269,9 @@ internal class RealRedisConnection(
         }
         scope.cancel()
     }
+
+    private fun lostCause(): RedisException =
+        synchronized(lock) { failure } ?: RedisConnectionException("connection to $endpoint failed before the command was written")
 
     private fun closedError(): RedisConnectionException {
         val cause = synchronized(lock) { failure }
