@@ -58,7 +58,7 @@ public interface RedisPool : RedisCommands, AutoCloseable {
      * naming the API to use instead.
      *
      * Cancellable: a command cancelled before it was written is never sent; after, its reply is dropped. A
-     * cancelled blocking command's connection is unblocked (`CLIENT UNBLOCK`) and closed, never reused.
+     * cancelled blocking command's connection is killed server-side (`CLIENT KILL ID`) and discarded, never reused.
      *
      * @throws RedisServerException the server answered with an error
      * @throws RedisConnectionException the shared connection failed (it is replaced for later commands)

@@ -88,6 +88,9 @@ internal class RealRedisConnection(
     override val isDirty: Boolean get() = synchronized(lock) { tracker.isDirty }
     override val state: RedisConnectionState get() = synchronized(lock) { tracker.snapshot() }
 
+    /** Blocking commands written and not yet answered; what [state] says, without building a snapshot. */
+    internal val blockingInFlight: Int get() = synchronized(lock) { tracker.blockingInFlight }
+
     fun start() {
         // Unconfined: an idle writer wakes in the thread of the send() that woke it and writes at once, and the
         // reader parses on the thread Ktor delivered the bytes on: each saves a thread hand-off per flush/read.

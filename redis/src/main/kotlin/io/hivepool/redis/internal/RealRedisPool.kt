@@ -77,7 +77,7 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
     private suspend fun abandon(lease: Lease<RedisConnection>) {
         val conn = lease.connection
         val id = conn.clientId
-        if (id != null && !conn.isBroken && conn.state.blockingCommandsInFlight > 0) {
+        if (id != null && !conn.isBroken && (conn as RealRedisConnection).blockingInFlight > 0) {
             withContext(NonCancellable) {
                 withTimeoutOrNull(commandTimeout) {
                     runCatching { shared.connection().send(Command(listOf("CLIENT", "KILL", "ID", id)) { }) }

@@ -25,8 +25,7 @@ internal class RedisConnectionManager(
 
     override suspend fun recycle(conn: RedisConnection, info: ConnectionInfo): Boolean {
         if (conn.isBroken) return false
-        val state = conn.state
-        if (state.blockingCommandsInFlight > 0) return false
+        if (conn.blockingInFlight > 0) return false
         if (conn.isDirty) {
             conn.reset() // RESET + handshake: one round trip, which also proves the connection alive
             return !conn.isDirty
@@ -36,7 +35,7 @@ internal class RedisConnectionManager(
     }
 
     /** Closed or protocol-broken, or still running a blocking command (its reply would reach the next user). */
-    override fun isBroken(conn: RedisConnection): Boolean = conn.isBroken || conn.state.blockingCommandsInFlight > 0
+    override fun isBroken(conn: RedisConnection): Boolean = conn.isBroken || conn.blockingInFlight > 0
 
     override suspend fun destroy(conn: RedisConnection) {
         conn.close()
@@ -44,6 +43,9 @@ internal class RedisConnectionManager(
         // never coexists with the one it replaces (the server would briefly see maxSize + 1 clients).
         if (conn is RealRedisConnection) withTimeoutOrNull(2.seconds) { conn.awaitClosed() }
     }
+
+    // Called on every borrow and release: read the one counter instead of snapshotting the whole state.
+    private val RedisConnection.blockingInFlight: Int get() = (this as RealRedisConnection).blockingInFlight
 
     private companion object {
         val PING = Command(listOf("PING")) { }
