@@ -32,11 +32,7 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     private val commandTimeout = config.connection.commandTimeout
 
-    override val pool: Pool<RedisConnection> = Pool(
-        RedisConnectionManager(config.connection, config.checkOnRecycle, config.pool.validateAfterIdle),
-        // The manager decides on every borrow whether a PING or RESET is due; it does no I/O otherwise.
-        config.pool.toBuilder().also { it.validateAfterIdle = Duration.ZERO }.build(),
-    )
+    override val pool: Pool<RedisConnection> = Pool(RedisConnectionManager(config.connection, config.checkOnRecycle), config.pool)
 
     /** Background refills of shared connections; a child of the configured scope, cancelled by close. */
     private val scope = CoroutineScope(
