@@ -45,8 +45,17 @@ internal sealed class Transport(protected val socket: Socket) {
             selectable.interestOp(SelectInterest.READ, true) // only ever waited on by the one reader
         }
 
+        // Views over the caller's arrays, kept while the array stays the same (one writer, one reader at a time).
+        private var writeView: ByteBuffer = EMPTY
+        private var readView: ByteBuffer = EMPTY
+
+        private fun writeView(buf: ByteArray, off: Int, len: Int): ByteBuffer {
+            if (writeView.array() !== buf) writeView = ByteBuffer.wrap(buf)
+            return writeView.limit(off + len).position(off) as ByteBuffer
+        }
+
         override fun writeNow(buf: ByteArray, off: Int, len: Int): Int {
-            val bb = ByteBuffer.wrap(buf, off, len)
+            val bb = writeView(buf, off, len)
             while (bb.hasRemaining()) {
                 if (channel.write(bb) == 0) break
             }
@@ -54,7 +63,7 @@ internal sealed class Transport(protected val socket: Socket) {
         }
 
         override suspend fun write(buf: ByteArray, off: Int, len: Int) {
-            val bb = ByteBuffer.wrap(buf, off, len)
+            val bb = writeView(buf, off, len)
             while (bb.hasRemaining()) {
                 if (channel.write(bb) == 0) {
                     selectable.interestOp(SelectInterest.WRITE, true)
@@ -68,7 +77,8 @@ internal sealed class Transport(protected val socket: Socket) {
         }
 
         override suspend fun read(buf: ByteArray, off: Int, len: Int): Int {
-            val bb = ByteBuffer.wrap(buf, off, len)
+            if (readView.array() !== buf) readView = ByteBuffer.wrap(buf)
+            val bb = readView.limit(off + len).position(off) as ByteBuffer
             while (true) {
                 val n = channel.read(bb)
                 if (n != 0) return n
@@ -77,6 +87,8 @@ internal sealed class Transport(protected val socket: Socket) {
         }
 
         companion object {
+            private val EMPTY: ByteBuffer = ByteBuffer.wrap(ByteArray(0))
+
             /** True when [socket] is a plain Ktor socket over a `SocketChannel` (not TLS): the direct path applies. */
             fun supports(socket: Socket): Boolean = socket is Selectable && socket.channel is SocketChannel
         }
