@@ -152,4 +152,8 @@ public interface FutureHashCommands {
 
     /** `HLEN key`. */
     public fun hlen(key: String): CompletableFuture<Long> = send(HashCommands.hlen(key))
+
+    /** One `HSCAN` page from [cursor] (`"0"` to start); items alternate field and value. See [FutureScanCommands.hscan]. */
+    public fun hscanPage(key: String, cursor: String, match: String?, count: Int?): CompletableFuture<ScanPage> =
+        send(HashCommands.hscan(key, cursor, match, count))
 }

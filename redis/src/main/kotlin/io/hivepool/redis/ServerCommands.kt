@@ -133,6 +133,9 @@ public interface FutureServerCommands {
     /** `CLIENT ID`. */
     public fun clientId(): CompletableFuture<Long> = send(ServerCommands.clientId())
 
+    /** `CLIENT SETNAME name` (a lease only: refused as a pool-level command). */
+    public fun clientSetName(name: String): CompletableFuture<Void?> = send(ServerCommands.clientSetName(name))
+
     /** `CLIENT GETNAME`. */
     public fun clientGetName(): CompletableFuture<String?> = send(ServerCommands.clientGetName())
 }

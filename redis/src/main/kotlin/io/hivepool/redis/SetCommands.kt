@@ -152,4 +152,8 @@ public interface FutureSetCommands {
 
     /** `SRANDMEMBER key count`. */
     public fun srandmember(key: String, count: Int): CompletableFuture<List<String>> = send(SetCommands.srandmember(key, count))
+
+    /** One `SSCAN` page from [cursor] (`"0"` to start). See [FutureScanCommands.sscan]. */
+    public fun sscanPage(key: String, cursor: String, match: String?, count: Int?): CompletableFuture<ScanPage> =
+        send(SetCommands.sscan(key, cursor, match, count))
 }

@@ -67,6 +67,8 @@ class KeyCommandsTest {
             assertEquals("two", inDb2);
             assertNull(await(pool.get("k:db2"))); // the pool's commands stay on db 0
             assertEquals("java-server", await(pool.withConnection(conn -> conn.clientGetName())));
+            assertEquals("renamed", await(pool.withConnection(conn -> conn.clientSetName("renamed")
+                    .thenCompose(ok -> conn.clientGetName()))));
             assertTrue(await(pool.withConnection(conn -> conn.clientId())) > 0);
             ExecutionException e = assertThrows(ExecutionException.class, () -> pool.select(1).get());
             assertInstanceOf(IllegalArgumentException.class, e.getCause());

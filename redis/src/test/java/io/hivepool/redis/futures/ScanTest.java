@@ -9,6 +9,7 @@ import io.hivepool.redis.ScanPage;
 import io.hivepool.testing.RedisServerJUnitExtension;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -71,6 +72,13 @@ class ScanTest {
             Set<String> expected = new HashSet<>();
             members.stream().filter(m -> m.startsWith("m1")).forEach(expected::add);
             assertEquals(expected, onLease);
+            // the page commands, as a pipeline can record them
+            List<Object> pages = await(pool.pipeline(p -> {
+                p.hscanPage("scan:hash", "0", "f1", 1000);
+                p.sscanPage("scan:set", "0", "m2", 1000);
+            }));
+            assertEquals(new ScanPage("0", List.of("f1", "v1")), pages.get(0));
+            assertEquals(new ScanPage("0", List.of("m2")), pages.get(1));
         }
     }
 }
