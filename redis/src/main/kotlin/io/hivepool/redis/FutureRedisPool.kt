@@ -85,7 +85,9 @@ public interface FutureRedisPool : FutureRedisCommands, FutureScanCommands, Auto
 
     /**
      * Leases a connection, runs [block] with it, and releases it when the returned stage completes (closing it
-     * instead if the stage failed with a connection error or the future was cancelled).
+     * instead if the stage failed with a connection error or the future was cancelled). When the caller had to
+     * wait for a connection, [block] runs in the thread that released it (often an I/O thread): chain stages in
+     * it, never block in it.
      */
     public fun <R> withConnection(block: Function<FutureRedisConnection, out CompletionStage<R>>): CompletableFuture<R>
 
