@@ -5,15 +5,18 @@ import static io.hivepool.redis.futures.JavaPools.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.hivepool.redis.Command;
 import io.hivepool.redis.FutureRedisPool;
 import io.hivepool.redis.ListEnd;
 import io.hivepool.redis.Popped;
 import io.hivepool.redis.RedisPoolConfig;
 import io.hivepool.redis.RedisPools;
+import io.hivepool.redis.RespDecoders;
 import io.hivepool.redis.ScoredMember;
 import io.hivepool.testing.RedisServer;
 import io.hivepool.testing.RedisServerJUnitExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,9 @@ class BlockingCommandsTest {
             await(pool.del("b:never"));
             assertNull(await(pool.brpop(Duration.ofMillis(600), "b:never")));
             assertNull(await(pool.bzpopmin(Duration.ofMillis(300), "b:never")));
+            // a hand-built blocking command says its block time with Command.of
+            Command<List<String>> blpop = Command.of(List.of("BLPOP", "b:never", "0.4"), Duration.ofMillis(400), RespDecoders::asStrings);
+            assertEquals(List.of(), await(pool.send(blpop)));
             assertEquals("PONG", await(pool.ping()));
         }
     }
