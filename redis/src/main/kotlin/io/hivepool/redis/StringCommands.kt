@@ -108,7 +108,7 @@ public object StringCommands {
     @JvmStatic
     @JvmOverloads
     public fun getEx(key: String, expire: java.time.Duration? = null, expireAt: Instant? = null, persist: Boolean = false): Command<String?> {
-        require(listOf(expire != null, expireAt != null, persist).count { it } <= 1) { "give at most one of expire, expireAt, persist" }
+        require(atMostOne(expire != null, expireAt != null, persist)) { "give at most one of expire, expireAt, persist" }
         val args = buildList<Any> {
             add("GETEX"); add(key)
             addExpiry(expire, expireAt)
@@ -132,7 +132,8 @@ public object StringCommands {
         get: Boolean,
     ): List<Any> {
         require(!(nx && xx)) { "nx and xx cannot both be set" }
-        require(listOf(expire != null, expireAt != null, keepTtl).count { it } <= 1) { "give at most one of expire, expireAt, keepTtl" }
+        require(atMostOne(expire != null, expireAt != null, keepTtl)) { "give at most one of expire, expireAt, keepTtl" }
+        if (!nx && !xx && !get && expire == null && expireAt == null && !keepTtl) return listOf("SET", key, value) // the common case, sized exactly
         return buildList {
             add("SET"); add(key); add(value)
             if (nx) add("NX")
@@ -143,6 +144,9 @@ public object StringCommands {
         }
     }
 }
+
+/** No allocation per call, unlike counting a list of flags: SET is on the hot path. */
+private fun atMostOne(a: Boolean, b: Boolean, c: Boolean): Boolean = (if (a) 1 else 0) + (if (b) 1 else 0) + (if (c) 1 else 0) <= 1
 
 internal fun MutableList<Any>.addExpiry(expire: java.time.Duration?, expireAt: Instant?) {
     if (expire != null) {
