@@ -43,6 +43,15 @@ public class RedisPluginConfig {
      */
     public var retryAfter: Duration? = 1.seconds
 
+    /**
+     * Whether a Redis connection failure during a call is answered like the other "Redis unavailable" cases.
+     * A [io.hivepool.redis.RedisConnectionException] (the connection broke, or a reply took longer than
+     * `commandTimeout`, while the handler ran a command on its lease or on the pool) that escapes the handler
+     * before the response has started becomes `503 Service Unavailable` with [retryAfter], logged as one WARN
+     * line without a stack trace. false = let it through, to a `StatusPages` handler or Ktor's 500. Default true.
+     */
+    public var unavailableOnConnectionFailure: Boolean = true
+
     private val poolSettings = mutableListOf<RedisPoolConfig.Builder.() -> Unit>()
 
     /** Any other knob of the plugin's own pool (see [RedisPoolConfig.Builder]); may be called more than once. */

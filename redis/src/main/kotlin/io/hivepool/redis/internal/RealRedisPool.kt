@@ -9,6 +9,7 @@ import io.hivepool.redis.RedisConnection
 import io.hivepool.redis.RedisPipeline
 import io.hivepool.redis.RedisPool
 import io.hivepool.redis.RedisPoolConfig
+import io.hivepool.redis.RedisPoolConnections
 import io.hivepool.redis.RedisTransaction
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineName
@@ -32,8 +33,10 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     private val commandTimeout = config.connection.commandTimeout
 
+    private val manager = RedisConnectionManager(config.connection, config.checkOnRecycle, config.pool.validateAfterIdle)
+
     override val pool: Pool<RedisConnection> = Pool(
-        RedisConnectionManager(config.connection, config.checkOnRecycle, config.pool.validateAfterIdle),
+        manager,
         // The manager decides on every borrow whether a PING or RESET is due; it does no I/O otherwise.
         config.pool.toBuilder().also { it.validateAfterIdle = Duration.ZERO }.build(),
     )
@@ -47,7 +50,37 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     override val stats: PoolStats get() = pool.stats
 
-    override suspend fun <R> send(command: Command<R>): R = when (routeOf(command)) {
+    override val connections: RedisPoolConnections
+        get() {
+            val s = pool.stats
+            // A slot is filled after the pool counted its lease and emptied before the lease goes back, so
+            // held <= inUse but for a moment between the two reads.
+            val shared = shared.held.coerceAtMost(s.inUse)
+            return RedisPoolConnections(s.size, s.idle, s.inUse - shared, shared, s.creating, s.waiters, pool.config.maxSize)
+        }
+
+    /** Metrics hooks (RedisPoolMetrics); null = none, the usual case, which costs a volatile read. */
+    @Volatile
+    internal var instrumentation: PoolInstrumentation? = null
+        set(value) {
+            field = value
+            manager.instrumentation = value
+        }
+
+    override suspend fun <R> send(command: Command<R>): R {
+        val hooks = instrumentation ?: return route(command)
+        val token = hooks.commandStarted(command)
+        val result = try {
+            route(command)
+        } catch (e: Throwable) {
+            hooks.commandEnded(token, e)
+            throw e
+        }
+        hooks.commandEnded(token, null)
+        return result
+    }
+
+    private suspend fun <R> route(command: Command<R>): R = when (routeOf(command)) {
         Route.SHARED -> shared.connection().send(command)
         Route.EXCLUSIVE -> use { it.send(command) }
     }
@@ -56,16 +89,21 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     override suspend fun <R> use(block: suspend (RedisConnection) -> R): R {
         val lease = pool.acquire()
+        val hooks = instrumentation
+        val since = if (hooks == null) 0L else System.nanoTime()
         val result = try {
             block(lease.connection)
         } catch (e: CancellationException) {
             abandon(lease)
+            hooks?.leaseUsed(System.nanoTime() - since)
             throw e
         } catch (e: Throwable) {
             lease.release() // the manager's isBroken() keeps it after a server error, destroys it after a connection error
+            hooks?.leaseUsed(System.nanoTime() - since)
             throw e
         }
         lease.release()
+        hooks?.leaseUsed(System.nanoTime() - since)
         return result
     }
 

@@ -21,7 +21,15 @@ internal class RedisConnectionManager(
     private val checkOnRecycle: Boolean,
     private val validateAfterIdle: Duration,
 ) : ConnectionManager<RedisConnection> {
-    override suspend fun create(): RedisConnection = Connector.connect(config)
+    /** Set by the pool with its metrics hooks; null (the usual case) = create is not timed. */
+    @Volatile
+    var instrumentation: PoolInstrumentation? = null
+
+    override suspend fun create(): RedisConnection {
+        val hooks = instrumentation ?: return Connector.connect(config)
+        val start = System.nanoTime()
+        return Connector.connect(config).also { hooks.connectionCreated(System.nanoTime() - start) }
+    }
 
     override suspend fun recycle(conn: RedisConnection, info: ConnectionInfo): Boolean {
         if (conn.isBroken) return false
