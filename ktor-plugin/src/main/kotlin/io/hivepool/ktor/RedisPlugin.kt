@@ -91,7 +91,11 @@ public val Redis: RouteScopedPlugin<RedisPluginConfig> = createRouteScopedPlugin
             failure = e
             val outage = e is ConnectionCreateException || (onConnectionFailure && e is RedisConnectionException)
             if (!(outage || e.isExhaustion()) || call.response.isCommitted) throw e
-            if (outage) outages.record(call, e) else call.application.log.debug("Redis pool exhausted for {}: {}", call.request.local.uri, e.message)
+            if (outage) {
+                outages.record(call, e)
+            } else {
+                call.application.log.debug("Redis pool exhausted for {}: {}", call.request.local.uri, e.message)
+            }
             retryAfter?.let { call.response.header(HttpHeaders.RetryAfter, it) }
             call.respondText(e.unavailableText(), status = HttpStatusCode.ServiceUnavailable)
         } finally {

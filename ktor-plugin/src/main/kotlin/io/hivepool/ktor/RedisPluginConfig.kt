@@ -38,8 +38,8 @@ public class RedisPluginConfig {
     public var leaseTimeout: Duration = 5.seconds
 
     /**
-     * The `Retry-After` header of a 503 sent when the pool is exhausted or Redis cannot be reached, rounded up
-     * to whole seconds; null = no header. Default 1 second.
+     * The `Retry-After` header of a 503 sent when the pool is exhausted or Redis cannot be reached or fails
+     * under a call, rounded up to whole seconds; null = no header. Default 1 second.
      */
     public var retryAfter: Duration? = 1.seconds
 
