@@ -2,7 +2,9 @@ package io.hivepool.ktor
 
 import io.hivepool.redis.RedisConnectionException
 import io.hivepool.redis.get
+import io.hivepool.redis.ping
 import io.hivepool.redis.redisPool
+import io.hivepool.testing.RedisServer
 import io.hivepool.testing.RedisServerExtension
 import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
@@ -20,6 +22,7 @@ import io.ktor.server.routing.get
 import io.ktor.server.routing.routing
 import io.ktor.server.testing.testApplication
 import org.slf4j.event.Level
+import kotlin.time.Duration.Companion.milliseconds
 
 class RedisPluginOutageSpec : FunSpec({
     val redis = install(RedisServerExtension())
@@ -58,6 +61,28 @@ class RedisPluginOutageSpec : FunSpec({
             log.at(Level.DEBUG).filter { it.message.startsWith("Redis unavailable (pool web)") } shouldHaveSize 1
             log.at(Level.ERROR) shouldHaveSize 0
             pool.connections.leased shouldBe 0
+        }
+    }
+
+    test("a pool-level command that gets no reply within commandTimeout (Redis frozen) is a 503 too") {
+        RedisServer.start().use { frozen ->
+            redisPool { uri = frozen.uri; name = "frozen"; commandTimeout = 300.milliseconds }.closing { pool ->
+                pool.ping() // the shared connection is open before the freeze
+                testApplication {
+                    application {
+                        install(Redis) { this.pool = pool }
+                        routing { get("/greeting") { call.respondText(call.application.redisPool.get("greeting") ?: "none") } }
+                    }
+                    frozen.pause()
+                    try {
+                        val response = client.get("/greeting")
+                        response.status shouldBe HttpStatusCode.ServiceUnavailable
+                        response.bodyAsText() shouldBe "Service Unavailable: the connection to Redis failed, retry later"
+                    } finally {
+                        frozen.resume()
+                    }
+                }
+            }
         }
     }
 
