@@ -20,7 +20,15 @@ internal class RedisConnectionManager(
     private val config: RedisConnectionConfig,
     private val checkOnRecycle: Boolean,
 ) : ConnectionManager<RedisConnection> {
-    override suspend fun create(): RedisConnection = Connector.connect(config)
+    /** Set by the pool with its metrics hooks; null (the usual case) = create is not timed. */
+    @Volatile
+    var instrumentation: PoolInstrumentation? = null
+
+    override suspend fun create(): RedisConnection {
+        val hooks = instrumentation ?: return Connector.connect(config)
+        val start = System.nanoTime()
+        return Connector.connect(config).also { hooks.connectionCreated(System.nanoTime() - start) }
+    }
 
     override fun needsRecycle(conn: RedisConnection): Boolean = checkOnRecycle || conn.isDirty
 
