@@ -27,7 +27,6 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.asCompletableFuture
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.future.future
@@ -89,8 +88,9 @@ internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRe
     override fun pipeline(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>> =
         scope.start { redisPool.pipeline { block.accept(FutureBatch(this)) } }
 
+    // The scope is not cancelled: that would complete futures in flight as cancelled though nobody cancelled
+    // them. Closing the pool ends them all (PoolClosedException, or a connection error for a command in flight).
     override fun close() {
         redisPool.close()
-        scope.cancel()
     }
 }
