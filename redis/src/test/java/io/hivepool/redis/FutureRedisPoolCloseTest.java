@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,35 @@ class FutureRedisPoolCloseTest {
         }
         CompletionException joined = assertThrows(CompletionException.class, () -> pool.get("jc:k").join());
         assertInstanceOf(PoolClosedException.class, joined.getCause());
+    }
+
+    @Test
+    @DisplayName("a command in flight when close() runs completes or fails with a connection error, never as cancelled")
+    void commandInFlightAtClose() throws Exception {
+        FutureRedisPool pool = pool("java-in-flight");
+        assertEquals(true, pool.set("jc:warm", "1").get()); // the shared connection exists, so the next command is written at once
+        CompletableFuture<RespValue> slow = pool.execute("DEBUG", "SLEEP", "0.3");
+        pool.close();
+        Throwable cause = failureOf(slow);
+        assertFalse(slow.isCancelled(), "completed as cancelled");
+        if (cause != null) assertInstanceOf(RedisConnectionException.class, cause);
+    }
+
+    @Test
+    @DisplayName("a withConnection stage still running when close() runs completes with its own result")
+    void leaseHeldAtClose() throws Exception {
+        FutureRedisPool pool = pool("java-held");
+        CountDownLatch leased = new CountDownLatch(1);
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        CompletableFuture<String> held = pool.withConnection(conn -> {
+            leased.countDown();
+            return gate;
+        });
+        assertTrue(leased.await(10, TimeUnit.SECONDS), "the lease was never granted");
+        pool.close();
+        gate.complete("done");
+        assertFalse(held.isCancelled(), "completed as cancelled");
+        assertEquals("done", held.get(10, TimeUnit.SECONDS));
     }
 
     @Test

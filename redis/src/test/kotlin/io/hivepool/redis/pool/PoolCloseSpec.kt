@@ -16,6 +16,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
@@ -25,6 +26,7 @@ import kotlinx.coroutines.future.await
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.coroutineContext
@@ -67,6 +69,26 @@ class PoolCloseSpec : FunSpec({
             }
         }
         cancelled shouldBe 0
+    }
+
+    test("awaiting a command in flight on a future pool that is closed meanwhile never throws a CancellationException") {
+        val pool = RedisPools.create(RedisPoolConfig.builder().uri(server.uri).maxSize(2).build())
+        pool.set("close:warm", "1").await() // the shared connection exists, so the next command is written at once
+        val slow = pool.execute("DEBUG", "SLEEP", "0.3")
+        pool.close()
+        val outcome = runCatching { slow.await() }.exceptionOrNull()
+        withClue("$outcome") { (outcome == null || outcome is RedisConnectionException) shouldBe true }
+    }
+
+    test("awaiting a future lease that is still in use when its pool closes gives the block's own result") {
+        val pool = RedisPools.create(RedisPoolConfig.builder().uri(server.uri).maxSize(2).build())
+        val leased = CompletableDeferred<Unit>()
+        val gate = CompletableFuture<String>()
+        val held = pool.withConnection { _ -> leased.complete(Unit); gate }
+        leased.await()
+        pool.close()
+        gate.complete("done")
+        held.await() shouldBe "done"
     }
 
     test("callers racing close() get PoolClosedException or a connection error, never a CancellationException") {
