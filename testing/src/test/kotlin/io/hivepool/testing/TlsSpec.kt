@@ -96,7 +96,7 @@ class TlsSpec : FunSpec({
             shouldThrow<ConnectException> { Socket(server.host, tlsPort).close() }
             server.restart()
             server.tlsPort shouldBe tlsPort
-            RespClient.connect(server.host, tlsPort, server.tls!!.socketFactory()).use { it.call("PING") shouldBe RespReply.Simple("PONG") }
+            RespClient.connect(server.host, tlsPort, server.tls.socketFactory()).use { it.call("PING") shouldBe RespReply.Simple("PONG") }
         }
     }
 
