@@ -21,7 +21,7 @@ import kotlin.time.toKotlinDuration
  */
 public class Command<out R>(
     public val args: List<Any>,
-    public val blockFor: Duration = Duration.ZERO,
+    public val blockFor: Duration = io.hivepool.redis.internal.blockTimeOf(args),
     public val decode: (RespValue) -> R,
 ) {
     init {

@@ -12,8 +12,9 @@ import kotlin.time.Duration
  * - `redis+unix://[[user]:password@]/path/to/socket[?db=N]`
  *
  * Query options: `connectTimeout` and `commandTimeout` (durations such as `500ms`, `2s`, `1m`),
- * `clientName` (or `name`), `protocol` (`2` or `3`), `db`. User and password may be percent-encoded.
- * Error messages and [RedisConnectionConfig.toString] show the password as `***`.
+ * `clientName` (or `name`), `protocol` (`2` or `3`), `db`. User and password may be percent-encoded; a `?` or `#`
+ * in a password must be (`%3F`, `%23`). Error messages show the URI through [mask] and never quote anything from
+ * before its last `@`; [RedisConnectionConfig.toString] shows the password as `***`.
  */
 public object RedisURI {
     /**
@@ -24,16 +25,30 @@ public object RedisURI {
     public fun parse(uri: String, defaults: RedisConnectionConfig = RedisConnectionConfig()): RedisConnectionConfig {
         val shown = mask(uri)
         fun bad(what: String): Nothing = throw IllegalArgumentException("invalid Redis URI '$shown': $what")
+        fun decode(s: String, what: String): String = try {
+            URLDecoder.decode(s.replace("+", "%2B"), Charsets.UTF_8)
+        } catch (e: IllegalArgumentException) {
+            bad("invalid percent-encoding in $what") // URLDecoder's own message quotes the bad characters
+        }
 
-        val schemeEnd = uri.indexOf("://")
-        if (schemeEnd <= 0) bad("expected redis://, rediss:// or redis+unix:// at the start")
+        val schemeEnd = schemeEnd(uri)
+        if (schemeEnd < 0) bad("expected redis://, rediss:// or redis+unix:// at the start")
         val scheme = uri.substring(0, schemeEnd).lowercase()
         val isUnix = when (scheme) {
             "redis", "rediss" -> false
             "redis+unix", "unix" -> true
             else -> bad("unsupported scheme '$scheme'; use redis://, rediss:// or redis+unix://")
         }
-        var rest = uri.substring(schemeEnd + 3)
+        val start = schemeEnd + 3
+        // Everything between // and the last '@' may be the password (mask() hides it all). A '?' or '#' in there
+        // leaves no safe way to tell where the user info ends: a guess could put part of the password in the host
+        // or in a message, so refuse. Past this check, no value echoed below comes from before the last '@'.
+        val lastAt = uri.lastIndexOf('@')
+        val queryOrFragment = uri.indexOfAny(charArrayOf('?', '#'), start)
+        if (queryOrFragment in start until lastAt) {
+            bad("'?' or '#' before the last '@'; percent-encode them in a password ('?' as %3F, '#' as %23) and '@' in option values (%40)")
+        }
+        var rest = uri.substring(start)
         val query = rest.substringAfter('?', "")
         rest = rest.substringBefore('?').substringBefore('#')
 
@@ -43,15 +58,18 @@ public object RedisURI {
         if (at >= 0) {
             val userInfo = rest.substring(0, at)
             rest = rest.substring(at + 1)
-            val user = userInfo.substringBefore(':').let(::decode).ifEmpty { null }
-            val password = if (userInfo.contains(':')) decode(userInfo.substringAfter(':')) else null
-            if (user != null && password == null) bad("user '$user' has no password; write $scheme://$user:<password>@...")
+            val user = decode(userInfo.substringBefore(':'), "the user or password").ifEmpty { null }
+            val password = if (userInfo.contains(':')) decode(userInfo.substringAfter(':'), "the user or password") else null
+            // Not quoting the user: without a ':' it may well be a password (some clients read redis://secret@host so).
+            if (user != null && password == null) {
+                bad("a user without a password; write $scheme://<user>:<password>@... (or $scheme://:<password>@... for the default user)")
+            }
             config = config.copy(user = user, password = password)
         }
 
         if (isUnix) {
             if (!rest.startsWith("/")) bad("a Unix socket URI needs an absolute path, e.g. redis+unix:///run/redis.sock")
-            config = config.copy(unixSocket = Path.of(decode(rest)))
+            config = config.copy(unixSocket = Path.of(decode(rest, "the socket path")))
         } else {
             val authority = rest.substringBefore('/')
             val path = rest.substringAfter('/', "")
@@ -65,8 +83,8 @@ public object RedisURI {
 
         if (query.isNotEmpty()) {
             for (pair in query.split('&').filter { it.isNotEmpty() }) {
-                val key = decode(pair.substringBefore('='))
-                val value = decode(pair.substringAfter('=', ""))
+                val key = decode(pair.substringBefore('='), "an option name")
+                val value = decode(pair.substringAfter('=', ""), "the value of $key")
                 config = when (key) {
                     "db" -> config.copy(db = value.toIntOrNull()?.takeIf { it >= 0 } ?: bad("invalid db '$value'; expected a number >= 0"))
                     "connectTimeout" -> config.copy(connectTimeout = duration(key, value, ::bad))
@@ -84,16 +102,23 @@ public object RedisURI {
         }
     }
 
-    /** [uri] with the password replaced by `***`, safe to log. */
+    /**
+     * [uri] with everything between `//` and the last `@` replaced by `***`, safe to log. The user goes too: in a
+     * malformed URI nobody can tell where the user ends and the password starts. Without a `scheme://` start, the
+     * mask runs from the first character.
+     */
     public fun mask(uri: String): String {
-        val start = uri.indexOf("://").let { if (it < 0) return uri else it + 3 }
-        val queryStart = uri.indexOf('?', start).let { if (it < 0) uri.length else it }
-        val at = uri.lastIndexOf('@', queryStart - 1)
+        val schemeEnd = schemeEnd(uri)
+        val start = if (schemeEnd < 0) 0 else schemeEnd + 3
+        val at = uri.lastIndexOf('@')
         if (at < start) return uri
-        val colon = uri.indexOf(':', start)
-        if (colon < 0 || colon > at) return uri
-        return uri.substring(0, colon + 1) + "***" + uri.substring(at)
+        return uri.substring(0, start) + "***" + uri.substring(at)
     }
+
+    /** Index of `://` after a well-formed scheme (RFC 3986: a letter, then letters, digits, `+ - .`), else -1. */
+    private fun schemeEnd(uri: String): Int = SCHEME.find(uri)?.let { it.range.last - 2 } ?: -1
+
+    private val SCHEME = Regex("^[A-Za-z][A-Za-z0-9+.-]*://")
 
     private fun hostAndPort(authority: String, bad: (String) -> Nothing): Pair<String, Int?> {
         if (authority.isEmpty()) bad("missing host")
@@ -118,6 +143,4 @@ public object RedisURI {
         if (!d.isPositive()) bad("$key must be > 0, was '$value'")
         return d
     }
-
-    private fun decode(s: String): String = URLDecoder.decode(s.replace("+", "%2B"), Charsets.UTF_8)
 }

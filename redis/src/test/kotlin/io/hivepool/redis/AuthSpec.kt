@@ -51,7 +51,7 @@ class AuthSpec : FunSpec({
             conn.toString() shouldBe "RedisConnection(redis://alice:***@$base/2, protocol=3, open=true)"
         }
         val bad = runCatching { RedisURI.parse("redis://alice:wonder-land@$base/x") }.exceptionOrNull()!!
-        bad.message shouldBe "invalid Redis URI 'redis://alice:***@$base/x': invalid database 'x' in the path; expected /<number>"
+        bad.message shouldBe "invalid Redis URI 'redis://***@$base/x': invalid database 'x' in the path; expected /<number>"
     }
 
     test("reset authenticates again in the same round trip") {

@@ -8,6 +8,7 @@ import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
 class RedisURISpec : FunSpec({
+    fun error(uri: String) = shouldThrowExactly<IllegalArgumentException> { RedisURI.parse(uri) }.message
 
     test("redis:// with user, password, host, port and db") {
         val c = RedisURI.parse("redis://app:p%40ss:w0rd@cache.internal:6380/5")
@@ -58,28 +59,27 @@ class RedisURISpec : FunSpec({
     }
 
     test("malformed URIs name what is wrong and never show the password") {
-        fun error(uri: String) = shouldThrowExactly<IllegalArgumentException> { RedisURI.parse(uri) }.message
         error("http://h") shouldBe "invalid Redis URI 'http://h': unsupported scheme 'http'; use redis://, rediss:// or redis+unix://"
         error("localhost:6379") shouldBe "invalid Redis URI 'localhost:6379': expected redis://, rediss:// or redis+unix:// at the start"
         error("redis://") shouldBe "invalid Redis URI 'redis://': missing host"
-        error("redis://u:topsecret@h:99999") shouldBe "invalid Redis URI 'redis://u:***@h:99999': invalid port '99999'; expected 1..65535"
-        error("redis://u:topsecret@h:abc") shouldBe "invalid Redis URI 'redis://u:***@h:abc': invalid port 'abc'; expected 1..65535"
+        error("redis://u:topsecret@h:99999") shouldBe "invalid Redis URI 'redis://***@h:99999': invalid port '99999'; expected 1..65535"
+        error("redis://u:topsecret@h:abc") shouldBe "invalid Redis URI 'redis://***@h:abc': invalid port 'abc'; expected 1..65535"
         error("redis://h/db1") shouldBe "invalid Redis URI 'redis://h/db1': invalid database 'db1' in the path; expected /<number>"
         error("redis://h?commandTimeout=500") shouldBe
             "invalid Redis URI 'redis://h?commandTimeout=500': invalid duration '500' for commandTimeout; use e.g. 500ms, 2s or 1m"
         error("redis://h?protocol=4") shouldBe "invalid Redis URI 'redis://h?protocol=4': invalid protocol '4'; expected 2 or 3"
         error("redis://h?tls=yes") shouldBe
             "invalid Redis URI 'redis://h?tls=yes': unknown option 'tls'; known options: db, connectTimeout, commandTimeout, clientName, name, protocol"
-        error("redis://alice@h") shouldBe "invalid Redis URI 'redis://alice@h': user 'alice' has no password; write redis://alice:<password>@..."
+        error("redis://alice@h") shouldBe "invalid Redis URI 'redis://***@h': a user without a password; " +
+            "write redis://<user>:<password>@... (or redis://:<password>@... for the default user)"
         error("redis+unix://relative.sock") shouldBe
             "invalid Redis URI 'redis+unix://relative.sock': a Unix socket URI needs an absolute path, e.g. redis+unix:///run/redis.sock"
         error("redis://[::1") shouldBe "invalid Redis URI 'redis://[::1': unclosed '[' in IPv6 host"
     }
 
-    test("mask hides the password of any URI") {
-        RedisURI.mask("redis://u:pw@h:1/0") shouldBe "redis://u:***@h:1/0"
-        RedisURI.mask("redis://:pw@h") shouldBe "redis://:***@h"
-        RedisURI.mask("redis://h:1/0?clientName=a@b") shouldBe "redis://h:1/0?clientName=a@b"
-        RedisURI.mask("redis://u@h") shouldBe "redis://u@h"
+    test("an '@' in an option value must be percent-encoded, since it could end a password") {
+        RedisURI.parse("redis://h/1?clientName=a%40b").clientName shouldBe "a@b"
+        error("redis://h:1/0?clientName=a@b") shouldBe "invalid Redis URI 'redis://***@b': '?' or '#' before the last '@'; " +
+            "percent-encode them in a password ('?' as %3F, '#' as %23) and '@' in option values (%40)"
     }
 })

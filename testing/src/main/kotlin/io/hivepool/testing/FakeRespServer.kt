@@ -144,7 +144,9 @@ public class FakeRespServer internal constructor(
     override fun close() {
         closed = true
         server.close()
-        sessions.toList().forEach { it.close() }
+        // Iterate the live set: sessions end (and leave it) concurrently, and a snapshot taken with toList()
+        // could see one element by size() that is gone by the time it is read (NoSuchElementException).
+        for (session in sessions) session.close()
         acceptor.join(5_000)
     }
 }

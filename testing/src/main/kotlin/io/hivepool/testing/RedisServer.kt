@@ -13,7 +13,9 @@ import java.nio.file.Path
  * Where the server comes from, in order: the `REDIS_URL` environment variable (an external server,
  * used as it is and never stopped); `$REDIS_SERVER` or `redis-server` on `PATH`; the binary shipped
  * in `com.github.codemonstur:embedded-redis`; a Testcontainers `redis` container when Docker answers.
- * [source] says which. Every server the fixture starts itself listens on a free loopback port, has
+ * [source] says which. The environment variable `HIVEPOOL_IGNORE_REDIS_ON_PATH=true` (or the system
+ * property `hivepool.ignoreRedisOnPath=true`) passes over a `redis-server` on `PATH`, to run tests as
+ * on a machine with nothing but a JDK. Every server the fixture starts itself listens on a free loopback port, has
  * its own temp dir and no persistence.
  *
  * All methods block. Fault controls ([stop], [restart], [pause], [resume]) throw

@@ -12,8 +12,10 @@ public class RedisServerOptions {
     public val aclUsers: MutableMap<String, String> = linkedMapOf()
 
     /**
-     * Also listen with TLS on [RedisServer.tlsPort], with a CA and server certificate made at start
-     * (needs `openssl` on PATH and a redis-server built with TLS). Clients are not asked for certificates.
+     * Also listen with TLS on [RedisServer.tlsPort], with a CA and server certificate made at start by the
+     * JDK. For a server the fixture runs itself, the TLS port is a TLS front in this JVM (the JDK's TLS stack,
+     * TLS 1.2 and 1.3) forwarding to the plain port, so any redis-server works, built with TLS or not, and
+     * nothing outside the JDK is needed. Clients are not asked for certificates.
      */
     public var tls: Boolean = false
 

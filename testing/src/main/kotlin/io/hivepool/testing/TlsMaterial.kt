@@ -9,7 +9,7 @@ import javax.net.ssl.TrustManagerFactory
 /**
  * Certificates made for one TLS-enabled [RedisServer]: a throwaway CA and a server certificate it
  * signed for `127.0.0.1` and `localhost`. Clients trust [caCertPem] or [trustStore]; they need no
- * certificate of their own (`tls-auth-clients no`). The files live in the server's temp dir and are
+ * certificate of their own. The files live in the server's temp dir and are
  * deleted by [RedisServer.close].
  */
 public class TlsMaterial internal constructor(

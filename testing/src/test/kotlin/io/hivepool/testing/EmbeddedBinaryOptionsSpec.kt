@@ -9,6 +9,7 @@ import io.hivepool.testing.internal.deleteTree
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldStartWith
+import java.nio.file.Files
 
 /** The embedded binary is redis 6.2: every option the fixture passes must work there too. */
 class EmbeddedBinaryOptionsSpec : FunSpec({
@@ -20,8 +21,8 @@ class EmbeddedBinaryOptionsSpec : FunSpec({
             unixSocket = true
             extraArgs += listOf("--notify-keyspace-events", "KEA")
         }
-        // a PATH with openssl (for the certificates) but no redis-server, so the embedded binary runs
-        val pathDir = pathWithOnly("openssl")
+        // an empty PATH, as on a machine with nothing but a JDK: no redis-server, no openssl
+        val pathDir = Files.createTempDirectory("hivepool-empty-path")
         val env = mapOf("PATH" to pathDir.toString())
         val resolver = ServerResolver(env::get, EmbeddedBinary.DEFAULT, ContainerStarter { _, _ -> error("no Docker in this test") })
         try {

@@ -58,6 +58,17 @@ class FakeRespServerSpec : FunSpec({
         }
     }
 
+    test("close() never fails while connections are ending by themselves") {
+        // The race of the issue: one session leaving the set between close()'s size check and its read.
+        repeat(300) {
+            val fake = FakeRespServer { close() }
+            val client = Socket("127.0.0.1", fake.port)
+            client.getOutputStream().write("PING\r\n".toByteArray()) // the handler closes this session now...
+            fake.close() // ...while close() walks the sessions
+            client.close()
+        }
+    }
+
     test("connections counts every accepted connection and close drops the open ones") {
         val fake = FakeRespServer { reply("+OK\r\n") }
         val first = RespClient.connect("127.0.0.1", fake.port)

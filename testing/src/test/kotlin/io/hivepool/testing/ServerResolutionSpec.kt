@@ -8,6 +8,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldStartWith
+import io.hivepool.testing.internal.deleteTree
 import java.nio.file.Files
 
 /** Each way of finding a server, forced by injecting the environment the resolver sees. */
@@ -16,9 +17,14 @@ class ServerResolutionSpec : FunSpec({
     fun resolver(vararg env: Pair<String, String>, embedded: EmbeddedBinary = EmbeddedBinary.DEFAULT) =
         ServerResolver(mapOf(*env)::get, embedded, noDocker)
     fun options(configure: RedisServerOptions.() -> Unit = {}) = RedisServerOptions().apply(configure)
-    val systemRedis = onSystemPath("redis-server")
+    // A PATH with a redis-server on it (a link to the embedded binary), so these run on any machine.
+    val pathDir = pathWithEmbeddedRedis()
+    val pathRedis = pathDir.resolve("redis-server")
     val emptyDir = Files.createTempDirectory("hivepool-empty-path")
-    afterSpec { Files.deleteIfExists(emptyDir) }
+    afterSpec {
+        deleteTree(pathDir)
+        Files.deleteIfExists(emptyDir)
+    }
 
     test("REDIS_URL is used as it is, and the fixture refuses to stop a server it did not start") {
         RedisServer.start().use { real ->
@@ -47,17 +53,49 @@ class ServerResolutionSpec : FunSpec({
 
     test("REDIS_URL is passed over when the options need a server the fixture starts itself") {
         RedisServer.start().use { real ->
-            resolver("REDIS_URL" to real.uri, "PATH" to systemRedis.parent.toString())
+            resolver("REDIS_URL" to real.uri, "PATH" to pathDir.toString())
                 .start(options { unixSocket = true }).use { started ->
-                    started.source shouldBe "redis-server on PATH ($systemRedis)"
+                    started.source shouldBe "redis-server on PATH ($pathRedis)"
                     started.port shouldNotBe real.port
                 }
         }
     }
 
+    test("a redis-server on PATH is run before the embedded binary") {
+        resolver("PATH" to pathDir.toString()).start(options()).use {
+            it.source shouldBe "redis-server on PATH ($pathRedis)"
+            it.command("PING") shouldBe "PONG"
+        }
+    }
+
+    test("HIVEPOOL_IGNORE_REDIS_ON_PATH passes over a redis-server on PATH, as on a machine without one") {
+        resolver("PATH" to pathDir.toString(), "HIVEPOOL_IGNORE_REDIS_ON_PATH" to "true").start(options()).use {
+            it.source shouldBe "embedded-redis"
+        }
+        val e = shouldThrow<RedisServerUnavailableException> {
+            resolver("PATH" to pathDir.toString(), "HIVEPOOL_IGNORE_REDIS_ON_PATH" to "1", embedded = EmbeddedBinary { "none" })
+                .start(options())
+        }
+        e.attempts[2] shouldBe "redis-server on PATH: ignored, since HIVEPOOL_IGNORE_REDIS_ON_PATH is set to 1"
+        resolver("PATH" to pathDir.toString(), "HIVEPOOL_IGNORE_REDIS_ON_PATH" to "false").start(options()).use {
+            it.source shouldBe "redis-server on PATH ($pathRedis)"
+        }
+    }
+
+    test("the switch is also read from the system property hivepool.ignoreRedisOnPath; the variable wins") {
+        val variable = System.getenv("HIVEPOOL_IGNORE_REDIS_ON_PATH")
+        val before = System.getProperty("hivepool.ignoreRedisOnPath")
+        try {
+            System.setProperty("hivepool.ignoreRedisOnPath", "true")
+            ServerResolver.ignoresPath(ServerResolver.systemEnv) shouldBe (variable == null || ServerResolver.ignoresPath { variable })
+        } finally {
+            if (before == null) System.clearProperty("hivepool.ignoreRedisOnPath") else System.setProperty("hivepool.ignoreRedisOnPath", before)
+        }
+    }
+
     test("REDIS_SERVER names the binary to run") {
-        resolver("REDIS_SERVER" to systemRedis.toString(), "PATH" to emptyDir.toString()).start(options()).use {
-            it.source shouldBe "REDIS_SERVER ($systemRedis)"
+        resolver("REDIS_SERVER" to pathRedis.toString(), "PATH" to emptyDir.toString()).start(options()).use {
+            it.source shouldBe "REDIS_SERVER ($pathRedis)"
             it.command("PING") shouldBe "PONG"
         }
     }

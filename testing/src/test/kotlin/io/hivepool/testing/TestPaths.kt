@@ -1,5 +1,6 @@
 package io.hivepool.testing
 
+import io.hivepool.testing.internal.EmbeddedBinary
 import java.io.File
 import java.nio.file.Files
 import java.nio.file.Path
@@ -12,9 +13,12 @@ fun onSystemPath(command: String): Path =
         .firstOrNull { Files.isExecutable(it) }
         ?: error("$command is not on PATH; these tests need it installed")
 
-/** A temp dir holding links to just [commands], to use as an injected PATH. Delete it with deleteTree. */
-fun pathWithOnly(vararg commands: String): Path {
+/**
+ * A temp dir holding one link, `redis-server`, to the binary shipped in embedded-redis: a PATH with a
+ * redis-server on it on any machine. Delete it with deleteTree.
+ */
+fun pathWithEmbeddedRedis(): Path {
     val dir = Files.createTempDirectory("hivepool-test-path")
-    for (command in commands) Files.createSymbolicLink(dir.resolve(command), onSystemPath(command))
+    Files.createSymbolicLink(dir.resolve("redis-server"), EmbeddedBinary.DEFAULT.extract())
     return dir
 }

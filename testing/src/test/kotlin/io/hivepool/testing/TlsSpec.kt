@@ -9,7 +9,11 @@ import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.nulls.shouldNotBeNull
 import io.kotest.matchers.shouldBe
-import io.kotest.matchers.string.shouldContain
+import io.hivepool.testing.internal.RespClient
+import io.hivepool.testing.internal.RespReply
+import java.io.IOException
+import java.net.ConnectException
+import java.net.Socket
 import java.nio.file.Files
 import javax.net.ssl.SSLContext
 import javax.net.ssl.SSLHandshakeException
@@ -49,34 +53,59 @@ class TlsSpec : FunSpec({
         shouldThrow<SSLHandshakeException> { pingOverTls(SSLContext.getDefault()) }
     }
 
-    test("a redis-server that ignores the TLS options is reported as built without TLS") {
-        // stands in for a binary built without TLS: it runs the real server minus every --tls-* option
-        val dir = pathWithOnly("openssl")
-        val noTls = dir.resolve("redis-server-no-tls")
-        Files.writeString(
-            noTls,
-            """
-            #!/bin/bash
-            args=()
-            while [ ${'$'}# -gt 0 ]; do case "${'$'}1" in --tls-*) shift 2 ;; *) args+=("${'$'}1"); shift ;; esac; done
-            exec ${onSystemPath("redis-server")} "${'$'}{args[@]}"
-            """.trimIndent(),
-        )
-        noTls.toFile().setExecutable(true)
+    test("a client offering only TLS 1.2 (as ktor-network-tls does) is served") {
+        val socket = redis.tls.shouldNotBeNull().socketFactory().createSocket(redis.host, redis.tlsPort!!) as SSLSocket
+        socket.use {
+            it.enabledProtocols = arrayOf("TLSv1.2")
+            it.soTimeout = 5_000
+            it.outputStream.write("*1\r\n$4\r\nPING\r\n".toByteArray())
+            it.inputStream.bufferedReader().readLine() shouldBe "+PONG"
+            it.session.protocol shouldBe "TLSv1.2"
+        }
+    }
+
+    test("with nothing but the JDK (no redis-server on PATH, no openssl) the embedded binary serves TLS") {
+        val emptyPath = Files.createTempDirectory("hivepool-empty-path")
         try {
-            val e = shouldThrow<RedisServerUnavailableException> {
-                ServerResolver(
-                    mapOf("REDIS_SERVER" to noTls.toString(), "PATH" to dir.toString())::get,
-                    EmbeddedBinary { "none" },
-                    ContainerStarter { _, _ -> error("no Docker in this test") },
-                ).start(RedisServerOptions().apply { tls = true })
+            ServerResolver(
+                mapOf("PATH" to emptyPath.toString())::get,
+                EmbeddedBinary.DEFAULT,
+                ContainerStarter { _, _ -> error("no Docker in this test") },
+            ).start(RedisServerOptions().apply { tls = true; password = "pw" }).use { server ->
+                server.source shouldBe "embedded-redis"
+                RespClient.connect(server.host, server.tlsPort!!, server.tls!!.socketFactory()).use { client ->
+                    client.call("AUTH", "pw") shouldBe RespReply.Simple("OK")
+                    client.call("SET", "over", "tls") shouldBe RespReply.Simple("OK")
+                }
+                server.command("GET", "over") shouldBe "tls"
+                server.tlsUri shouldBe "rediss://default:pw@127.0.0.1:${server.tlsPort}"
             }
-            e.attempts[1] shouldContain Regex(
-                "^REDIS_SERVER: \\S+ does not speak TLS on --tls-port \\d+ \\(.+\\); it is probably built without TLS " +
-                    "\\(BUILD_TLS=yes\\)\\. Use a redis-server with TLS, e.g. Debian's, via REDIS_SERVER\\.",
-            )
         } finally {
-            deleteTree(dir)
+            deleteTree(emptyPath)
+        }
+    }
+
+    test("stop closes the TLS port and its connections; restart opens the same port again") {
+        RedisServer.start { tls = true }.use { server ->
+            val tlsPort = server.tlsPort!!
+            val client = RespClient.connect(server.host, tlsPort, server.tls!!.socketFactory(), readTimeoutMs = 5_000)
+            client.call("PING") shouldBe RespReply.Simple("PONG")
+            server.stop()
+            shouldThrow<IOException> { client.call("PING") }
+            client.close()
+            shouldThrow<ConnectException> { Socket(server.host, tlsPort).close() }
+            server.restart()
+            server.tlsPort shouldBe tlsPort
+            RespClient.connect(server.host, tlsPort, server.tls.socketFactory()).use { it.call("PING") shouldBe RespReply.Simple("PONG") }
+        }
+    }
+
+    test("killClients drops TLS clients too") {
+        val client = RespClient.connect(redis.host, redis.tlsPort!!, redis.tls!!.socketFactory(), readTimeoutMs = 5_000)
+        client.use {
+            it.call("PING") shouldBe RespReply.Simple("PONG")
+            redis.killClients()
+            shouldThrow<IOException> { it.call("PING") }
         }
     }
 

@@ -17,7 +17,6 @@ import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.future.asCompletableFuture
 import kotlinx.coroutines.future.await
@@ -87,9 +86,10 @@ internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRe
         return JobSubscription(collector, done)
     }
 
+    // The scope is not cancelled: that would complete futures in flight as cancelled though nobody cancelled
+    // them. Closing the pool ends them all (PoolClosedException, or a connection error for a command in flight).
     override fun close() {
         redisPool.close()
-        scope.cancel()
     }
 }
 

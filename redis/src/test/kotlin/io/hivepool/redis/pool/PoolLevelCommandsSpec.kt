@@ -120,11 +120,14 @@ class PoolLevelCommandsSpec : FunSpec({
             val script = RedisScript("return redis.call('GET', KEYS[1])")
             pool.scriptLoad(script.source) shouldBe script.sha1
             pool.scriptFlush()
-            val before = server.callsOf("script|load")
+            // Redis 7 counts subcommands apart (script|load); 6.2 (the embedded binary) only counts SCRIPT, which
+            // between the two reads below can only be the LOAD of the NOSCRIPT fallback.
+            val load = if (server.version.substringBefore('.').toInt() >= 7) "script|load" else "script"
+            val before = server.callsOf(load)
             pool.eval(script, listOf("plc:s")) shouldBe RespValue.BulkString("v1".encodeToByteArray())
-            server.callsOf("script|load") shouldBe before + 1
+            server.callsOf(load) shouldBe before + 1
             pool.eval(script, listOf("plc:s")) shouldBe RespValue.BulkString("v1".encodeToByteArray())
-            server.callsOf("script|load") shouldBe before + 1
+            server.callsOf(load) shouldBe before + 1
         }
     }
 

@@ -72,7 +72,7 @@ class RedisPoolConfigSpec : FunSpec({
         invalid { commandTimeout = Duration.ZERO } shouldBe "commandTimeout must be > 0, was 0s"
         invalid { connectTimeout = (-1).seconds } shouldBe "connectTimeout must be > 0, was -1s"
         invalid { name = " " } shouldBe "name must be not blank, was \" \""
-        invalid { uri = "http://x:pw@host" } shouldBe "invalid Redis URI 'http://x:***@host': unsupported scheme 'http'; use redis://, rediss:// or redis+unix://"
+        invalid { uri = "http://x:pw@host" } shouldBe "invalid Redis URI 'http://***@host': unsupported scheme 'http'; use redis://, rediss:// or redis+unix://"
     }
 
     test("redisPool { } validates before opening anything") {

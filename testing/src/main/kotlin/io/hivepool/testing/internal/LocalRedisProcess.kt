@@ -15,6 +15,7 @@ internal class ServerStartException(message: String, cause: Throwable? = null) :
 /**
  * A redis-server process this JVM started and owns: its own loopback port, its own temp dir (dir,
  * pidfile, logfile, unix socket, TLS files), no persistence. Stopped by its pid, never by name.
+ * Its TLS port, when asked for, is a [TlsFront] in this JVM: the binary need not be built with TLS.
  */
 internal class LocalRedisProcess(
     private val binary: Path,
@@ -39,6 +40,7 @@ internal class LocalRedisProcess(
     private val logFile = dir.resolve("redis.log")
     private val outFile = dir.resolve("redis.out")
     private val pidFile = dir.resolve("redis.pid")
+    private val front: TlsFront? = tls?.let { TlsFront(it, host) }
 
     /** First start: picks free ports, and picks again when another process won the race for one. */
     fun start() {
@@ -46,7 +48,6 @@ internal class LocalRedisProcess(
         while (true) {
             LiveServers.register(this)
             port = freeLoopbackPort()
-            tlsPort = if (tls != null) freeLoopbackPort() else null
             try {
                 synchronized(lock) { launch() }
                 return
@@ -75,7 +76,8 @@ internal class LocalRedisProcess(
         process = started
         try {
             awaitPing(started)
-            if (tls != null) checkTls()
+            // the first start takes any free port; restart() opens the same one again
+            if (front != null) tlsPort = front.start(upstreamPort = port, port = tlsPort ?: 0)
         } catch (e: Exception) {
             stopProcess(started)
             process = null
@@ -103,11 +105,6 @@ internal class LocalRedisProcess(
         options.password?.let { addAll(listOf("--requirepass", it)) }
         for ((user, password) in options.aclUsers) {
             addAll(listOf("--user", user, "on", ">$password", "~*", "&*", "+@all"))
-        }
-        if (tls != null) {
-            addAll(listOf("--tls-port", tlsPort.toString()))
-            addAll(listOf("--tls-cert-file", tls.serverCertPem.toString(), "--tls-key-file", tls.serverKeyPem.toString()))
-            addAll(listOf("--tls-ca-cert-file", tls.caCertPem.toString(), "--tls-auth-clients", "no"))
         }
         unixSocket?.let { addAll(listOf("--unixsocket", it.toString(), "--unixsocketperm", "700")) }
         addAll(options.extraArgs)
@@ -155,18 +152,6 @@ internal class LocalRedisProcess(
     private fun pidInFile(): Long? =
         runCatching { Files.readString(pidFile).trim().toLong() }.getOrNull()
 
-    private fun checkTls() {
-        try {
-            RespClient.connect(host, tlsPort!!, tls!!.socketFactory(), readTimeoutMs = 2_000).use { it.call("PING") }
-        } catch (e: Exception) {
-            throw ServerStartException(
-                "$binary does not speak TLS on --tls-port $tlsPort ($e); it is probably built without TLS " +
-                    "(BUILD_TLS=yes). Use a redis-server with TLS, e.g. Debian's, via REDIS_SERVER.\n${output()}",
-                e,
-            )
-        }
-    }
-
     private fun output(): String = (tail(outFile) + "\n" + tail(logFile)).trim()
 
     override fun stop() = synchronized(lock) {
@@ -176,6 +161,7 @@ internal class LocalRedisProcess(
 
     // guarded by lock
     private fun stopProcess(p: Process) {
+        front?.stop()
         // a stopped (SIGSTOP) process would hold SIGTERM until continued
         if (paused && p.isAlive) runCatching { sendSignal(serverPid, "CONT") }
         paused = false

@@ -14,7 +14,9 @@ private val log = KotlinLogging.logger {}
 
 /**
  * Finds a Redis server in the documented order. The environment, the embedded binary and the
- * container starter are injected so tests can force each branch.
+ * container starter are injected so tests can force each branch. [IGNORE_PATH] in the environment
+ * (or the system property [IGNORE_PATH_PROPERTY], see [default]) passes over a redis-server on PATH,
+ * as on a machine that has none.
  */
 internal class ServerResolver(
     private val env: (String) -> String?,
@@ -26,7 +28,7 @@ internal class ServerResolver(
     fun start(options: RedisServerOptions): RedisServer {
         val attempts = mutableListOf<String>()
         val dir = LocalRedisProcess.createDir()
-        val tls: TlsMaterial? by lazy { if (options.tls) TlsCertificates(env).create(dir.resolve("tls")) else null }
+        val tls: TlsMaterial? by lazy { if (options.tls) TlsCertificates.create(dir.resolve("tls")) else null }
 
         fun attempt(way: String, block: () -> ServerBackend): RedisServer? {
             try {
@@ -39,9 +41,6 @@ internal class ServerResolver(
                 }
             } catch (e: Skip) {
                 attempts += "$way: ${e.message}"
-            } catch (e: TlsCertificates.Unavailable) {
-                deleteTree(dir)
-                throw e
             } catch (e: Exception) {
                 attempts += "$way: ${e.message ?: e.toString()}"
                 log.info { "could not get a Redis server from $way: ${e.message}" }
@@ -61,6 +60,7 @@ internal class ServerResolver(
         }?.let { return it }
 
         attempt("redis-server on PATH") {
+            if (ignoresPath(env)) throw Skip("ignored, since $IGNORE_PATH is set to ${env(IGNORE_PATH)}")
             val binary = onPath("redis-server") ?: throw Skip("not found in PATH (${env("PATH").orEmpty()})")
             if (explicit != null && binary == Paths.get(explicit)) throw Skip("$binary, the same binary as REDIS_SERVER")
             local(binary, "redis-server on PATH ($binary)", options, dir, tls)
@@ -108,6 +108,20 @@ internal class ServerResolver(
             .firstOrNull { Files.isRegularFile(it) && Files.isExecutable(it) }
 
     companion object {
-        fun default(): ServerResolver = ServerResolver(System::getenv)
+        /** Set (to anything but false/0/no), the fixture runs no redis-server from PATH, as on a fresh machine. */
+        const val IGNORE_PATH: String = "HIVEPOOL_IGNORE_REDIS_ON_PATH"
+
+        /** The same switch as a system property, e.g. `mvn verify -Dhivepool.ignoreRedisOnPath=true`. */
+        const val IGNORE_PATH_PROPERTY: String = "hivepool.ignoreRedisOnPath"
+
+        /** The process environment, with [IGNORE_PATH] also read from the system property [IGNORE_PATH_PROPERTY]. */
+        val systemEnv: (String) -> String? = { name ->
+            System.getenv(name) ?: if (name == IGNORE_PATH) System.getProperty(IGNORE_PATH_PROPERTY) else null
+        }
+
+        fun ignoresPath(env: (String) -> String?): Boolean =
+            env(IGNORE_PATH)?.trim()?.lowercase()?.let { it.isNotEmpty() && it !in setOf("false", "0", "no") } ?: false
+
+        fun default(): ServerResolver = ServerResolver(systemEnv)
     }
 }
