@@ -193,6 +193,16 @@ internal class LocalRedisProcess(
         }
     }
 
+    override fun kill() = synchronized(lock) {
+        val p = process ?: return@synchronized
+        if (serverPid != 0L && serverPid != p.pid()) ProcessHandle.of(serverPid).ifPresent { it.destroyForcibly() }
+        p.destroyForcibly()
+        p.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)
+        serverPid = 0L
+        paused = false
+        process = null
+    }
+
     override fun restart() = synchronized(lock) {
         process?.let { stopProcess(it) }
         process = null
