@@ -2,9 +2,11 @@ package io.hivepool.testing
 
 import io.hivepool.testing.internal.ClusterNodesView
 import io.hivepool.testing.internal.RespClient
+import io.hivepool.testing.internal.awaitUntil
+import io.hivepool.testing.internal.parallel
+import io.hivepool.testing.internal.quick
+import io.hivepool.testing.internal.requireLocal
 import java.util.concurrent.Callable
-import java.util.concurrent.Executors
-import java.util.concurrent.TimeUnit
 
 /**
  * A real Redis Cluster for tests: [RedisClusterOptions.primaries] primaries with
@@ -171,10 +173,12 @@ public class RedisCluster private constructor(
          * @throws RedisServerUnavailableException when no redis-server could be started
          * @throws IllegalStateException when the cluster did not form within the start timeout
          */
+        @JvmSynthetic
+        public fun start(configure: RedisClusterOptions.() -> Unit = {}): RedisCluster = start(RedisClusterOptions().apply(configure))
+
+        /** Java: `RedisCluster.start(options)`, with options made by `new RedisClusterOptions()` and its setters. */
         @JvmStatic
-        @JvmOverloads
-        public fun start(configure: RedisClusterOptions.() -> Unit = {}): RedisCluster {
-            val options = RedisClusterOptions().apply(configure)
+        public fun start(options: RedisClusterOptions): RedisCluster {
             options.validate()
             val count = options.primaries * (1 + options.replicasPerPrimary)
             val nodes = parallel(List(count) { Callable { startNode(options) } })
@@ -196,11 +200,7 @@ public class RedisCluster private constructor(
                 extraArgs += options.extraArgs
                 startTimeoutMillis = options.startTimeoutMillis
             }
-            if (server.isExternal || server.source.startsWith("testcontainers")) {
-                server.close()
-                throw IllegalStateException("a cluster needs redis-server processes on loopback, got ${server.source}")
-            }
-            return server
+            return requireLocal(server, "a cluster")
         }
 
         private fun form(nodes: List<RedisServer>, options: RedisClusterOptions) {
@@ -227,37 +227,5 @@ public class RedisCluster private constructor(
             }
         }
 
-        private fun <T> quick(node: RedisServer, block: (RespClient) -> T): T? = try {
-            RespClient.connect(node.host, node.port, readTimeoutMs = 500).use(block)
-        } catch (_: Exception) {
-            null
-        }
-
-        private fun awaitUntil(timeoutMillis: Long, message: () -> String, condition: () -> Boolean) {
-            val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis)
-            while (!condition()) {
-                check(System.nanoTime() < deadline, message)
-                Thread.sleep(POLL_MS)
-            }
-        }
-
-        private fun <T> parallel(tasks: List<Callable<T>>): List<T> {
-            if (tasks.isEmpty()) return emptyList()
-            val executor = Executors.newFixedThreadPool(tasks.size) { r -> Thread(r, "hivepool-cluster-fixture").apply { isDaemon = true } }
-            try {
-                val futures = tasks.map { executor.submit(it) }
-                val results = futures.map { runCatching { it.get() } }
-                results.firstNotNullOfOrNull { it.exceptionOrNull() }?.let { e ->
-                    // close whatever did start before reporting the failure
-                    results.mapNotNull { it.getOrNull() }.forEach { (it as? AutoCloseable)?.close() }
-                    throw (e as? java.util.concurrent.ExecutionException)?.cause ?: e
-                }
-                return results.map { it.getOrThrow() }
-            } finally {
-                executor.shutdown()
-            }
-        }
-
-        private const val POLL_MS = 25L
     }
 }

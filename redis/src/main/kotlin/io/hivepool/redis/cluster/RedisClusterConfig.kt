@@ -81,6 +81,7 @@ public class RedisClusterConfig private constructor(
          * Settings of every node's pool: `node { commandTimeout = 2.seconds; password = "…" }`. Host, port, uri,
          * maxSize (see [maxSizePerNode]) and name set here are overridden per node. Only db 0 exists in a cluster.
          */
+        @JvmSynthetic
         public fun node(settings: RedisPoolConfig.Builder.() -> Unit): Builder = apply { nodeSettings = settings }
 
         /** Java: sets [seeds]. */ public fun seeds(vararg value: String): Builder = apply { seeds = value.toList() }

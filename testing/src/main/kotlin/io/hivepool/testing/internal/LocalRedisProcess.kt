@@ -94,6 +94,8 @@ internal class LocalRedisProcess(
     }
 
     private fun arguments(): List<String> = buildList {
+        options.configFile?.let { add(it.toString()) } // a config file must come first
+        if (options.sentinel) add("--sentinel")
         addAll(listOf("--port", port.toString(), "--bind", host, "--protected-mode", "no"))
         // 7.x refuses DEBUG (handy for slow-server tests) unless enabled; 6.2 has no such option
         if (majorVersion >= 7) addAll(listOf("--enable-debug-command", "yes"))
