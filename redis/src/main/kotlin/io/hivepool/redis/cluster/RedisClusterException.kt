@@ -12,6 +12,7 @@ public open class RedisClusterException(message: String, cause: Throwable? = nul
  * The keys of one multi-key command (or one transaction) hash to different slots; nothing was sent. Put the keys
  * in one slot with a hash tag: `{user1}.a` and `{user1}.b` share the slot of `user1`.
  *
+ * @property command the command's name, e.g. `MGET`
  * @property slots the slots of the keys, each with the first key that hashed to it
  */
 public class RedisCrossSlotException(

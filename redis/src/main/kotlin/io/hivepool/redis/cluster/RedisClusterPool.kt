@@ -80,6 +80,9 @@ public interface RedisClusterPool : RedisCommands, AutoCloseable {
     /** The slot (0..16383) of [key]: CRC16 of the key, or of its hash tag. */
     public fun slotOf(key: String): Int
 
+    /** `host:port` of the primary serving [key]'s slot in the slot map now, or null before the topology was read. */
+    public fun primaryFor(key: String): String?
+
     /** `host:port` of the primaries serving slots now, in slot order (empty before the topology was read). */
     public val primaries: List<String>
 

@@ -123,6 +123,21 @@ class ClusterRoutingSpec : FunSpec({
         for (n in cluster.nodes) n.command("DBSIZE") shouldBe "0"
     }
 
+    test("without replicas, REPLICA_PREFERRED reads from the primary and REPLICA fails naming the slot") {
+        val preferred = redisCluster { seeds = cluster.seeds; readFrom = ReadFrom.REPLICA_PREFERRED; name = "replica-preferred" }
+        val strict = redisCluster { seeds = cluster.seeds; readFrom = ReadFrom.REPLICA; name = "replica-only" }
+        try {
+            client.set("rp:key", "v")
+            preferred.get("rp:key") shouldBe "v"
+            val e = shouldThrow<RedisClusterException> { strict.get("rp:key") }
+            e.message shouldBe "readFrom = REPLICA, but slot ${client.slotOf("rp:key")} (primary 127.0.0.1:${cluster.ownerOf("rp:key").port}) has no replica"
+            strict.set("rp:key", "w") shouldBe true // writes are not reads: they go to the primary
+        } finally {
+            preferred.close()
+            strict.close()
+        }
+    }
+
     test("node pools exist for each primary and report their stats") {
         client.get("warm:a"); client.get("warm:b"); client.get("warm:c")
         client.nodeStats().keys shouldContainAll client.primaries

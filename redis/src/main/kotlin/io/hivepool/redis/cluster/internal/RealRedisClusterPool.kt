@@ -134,6 +134,8 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
 
     override fun slotOf(key: String): Int = SlotHash.slotOf(key)
 
+    override fun primaryFor(key: String): String? = topology.owner(SlotHash.slotOf(key))?.primary
+
     override val primaries: List<String> get() = topology.shards.map { it.primary }
 
     override fun nodePool(hostAndPort: String): RedisPool? = pools.existing(hostAndPort)
