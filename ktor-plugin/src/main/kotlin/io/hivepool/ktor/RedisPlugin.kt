@@ -1,10 +1,12 @@
 package io.hivepool.ktor
 
 import io.hivepool.ktor.internal.CallLease
+import io.hivepool.ktor.internal.OutageLog
 import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.PoolExhaustedException
 import io.hivepool.pool.PoolTimeoutException
 import io.hivepool.redis.RedisConnection
+import io.hivepool.redis.RedisConnectionException
 import io.hivepool.redis.RedisPool
 import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpStatusCode
@@ -51,9 +53,12 @@ import kotlin.time.Duration
  *   `ResponseSent`, which Ktor skips when sending fails. Ktor only cancels a call whose client hung up when
  *   `install(HttpRequestLifecycle) { cancelCallOnClose = true }` is in place; without it a handler that is
  *   still waiting (say, on a slow command) keeps its lease until it returns on its own.
- * - No connection free within [RedisPluginConfig.leaseTimeout], the pool refusing more waiters, or Redis not
- *   reachable (the pool failing to connect): the call is answered `503 Service Unavailable` with `Retry-After`
- *   ([RedisPluginConfig.retryAfter]), when the response has not started yet. A `StatusPages` handler for
+ * - No connection free within [RedisPluginConfig.leaseTimeout], the pool refusing more waiters, Redis not
+ *   reachable (the pool failing to connect), or a connection failing under a command of the call
+ *   ([RedisConnectionException], see [RedisPluginConfig.unavailableOnConnectionFailure]): the call is answered
+ *   `503 Service Unavailable` with `Retry-After` ([RedisPluginConfig.retryAfter]), when the response has not
+ *   started yet. An outage (the last two) is logged at WARN in one line without a stack trace, at most once per
+ *   10 seconds per installation (the others at DEBUG); exhaustion is logged at DEBUG. A `StatusPages` handler for
  *   `Throwable` installed in the application sees these exceptions first (it runs outside this plugin):
  *   give it a handler for `PoolTimeoutException`, or let them through.
  * - [Application.redisPool] (and [ApplicationCall.redisPool]) give pool-level commands with no lease.
@@ -69,6 +74,8 @@ public val Redis: RouteScopedPlugin<RedisPluginConfig> = createRouteScopedPlugin
     val (pool, owned) = pluginConfig.resolvePool()
     val leaseTimeout = pluginConfig.leaseTimeout
     val retryAfter = pluginConfig.retryAfter?.let(::retryAfterSeconds)
+    val onConnectionFailure = pluginConfig.unavailableOnConnectionFailure
+    val outages = OutageLog(application.log, pool.name)
     val node = route
     if (node == null || node.parent == null) application.attributes.put(ApplicationPoolKey, pool)
     if (owned) closeOnStop(application, pool)
@@ -82,8 +89,13 @@ public val Redis: RouteScopedPlugin<RedisPluginConfig> = createRouteScopedPlugin
             proceed()
         } catch (e: Throwable) {
             failure = e
-            if (!e.isUnavailable() || call.response.isCommitted) throw e
-            call.application.log.debug("Redis unavailable for {}: {}", call.request.local.uri, e.message)
+            val outage = e is ConnectionCreateException || (onConnectionFailure && e is RedisConnectionException)
+            if (!(outage || e.isExhaustion()) || call.response.isCommitted) throw e
+            if (outage) {
+                outages.record(call, e)
+            } else {
+                call.application.log.debug("Redis pool exhausted for {}: {}", call.request.local.uri, e.message)
+            }
             retryAfter?.let { call.response.header(HttpHeaders.RetryAfter, it) }
             call.respondText(e.unavailableText(), status = HttpStatusCode.ServiceUnavailable)
         } finally {
@@ -146,11 +158,11 @@ private fun closeOnStop(application: Application, pool: RedisPool) {
     }
 }
 
-private fun Throwable.isUnavailable(): Boolean =
-    this is PoolTimeoutException || this is PoolExhaustedException || this is ConnectionCreateException
+private fun Throwable.isExhaustion(): Boolean = this is PoolTimeoutException || this is PoolExhaustedException
 
 private fun Throwable.unavailableText(): String = when (this) {
     is ConnectionCreateException -> "Service Unavailable: Redis cannot be reached, retry later"
+    is RedisConnectionException -> "Service Unavailable: the connection to Redis failed, retry later"
     else -> "Service Unavailable: no Redis connection is free, retry later"
 }
 

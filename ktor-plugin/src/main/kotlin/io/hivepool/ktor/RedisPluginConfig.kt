@@ -38,10 +38,19 @@ public class RedisPluginConfig {
     public var leaseTimeout: Duration = 5.seconds
 
     /**
-     * The `Retry-After` header of a 503 sent when the pool is exhausted or Redis cannot be reached, rounded up
-     * to whole seconds; null = no header. Default 1 second.
+     * The `Retry-After` header of a 503 sent when the pool is exhausted or Redis cannot be reached or fails
+     * under a call, rounded up to whole seconds; null = no header. Default 1 second.
      */
     public var retryAfter: Duration? = 1.seconds
+
+    /**
+     * Whether a Redis connection failure during a call is answered like the other "Redis unavailable" cases.
+     * A [io.hivepool.redis.RedisConnectionException] (the connection broke, or a reply took longer than
+     * `commandTimeout`, while the handler ran a command on its lease or on the pool) that escapes the handler
+     * before the response has started becomes `503 Service Unavailable` with [retryAfter], logged as one WARN
+     * line without a stack trace. false = let it through, to a `StatusPages` handler or Ktor's 500. Default true.
+     */
+    public var unavailableOnConnectionFailure: Boolean = true
 
     private val poolSettings = mutableListOf<RedisPoolConfig.Builder.() -> Unit>()
 

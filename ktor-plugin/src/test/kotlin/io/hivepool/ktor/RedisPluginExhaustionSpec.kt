@@ -6,6 +6,7 @@ import io.hivepool.redis.redisPool
 import io.hivepool.testing.RedisServerExtension
 import io.kotest.core.extensions.install
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.shouldBe
 import io.ktor.client.request.get
 import io.ktor.server.application.install
@@ -17,6 +18,7 @@ import io.ktor.server.response.respondText
 import io.ktor.server.routing.get
 import io.ktor.server.routing.routing
 import io.ktor.server.testing.testApplication
+import org.slf4j.event.Level
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
@@ -32,7 +34,9 @@ class RedisPluginExhaustionSpec : FunSpec({
     test("a call that finds the pool exhausted past leaseTimeout gets 503 with Retry-After") {
         newPool().closing { pool ->
             val held = pool.acquire()
+            val log = RecordingLogger()
             testApplication {
+                environment { this.log = log }
                 application {
                     install(Redis) { this.pool = pool; leaseTimeout = 200.milliseconds }
                     pingRoute()
@@ -41,6 +45,9 @@ class RedisPluginExhaustionSpec : FunSpec({
                 response.status shouldBe HttpStatusCode.ServiceUnavailable
                 response.headers[HttpHeaders.RetryAfter] shouldBe "1"
                 response.bodyAsText() shouldBe "Service Unavailable: no Redis connection is free, retry later"
+                log.at(Level.DEBUG).map { it.message } shouldContain "Redis pool exhausted for /ping: timed out after 200ms " +
+                    "waiting for a connection (pool=tiny, size=1, idle=0, inUse=1, shared=0, waiters=0)"
+                log.at(Level.WARN).size shouldBe 0 // exhaustion is load, not an outage
 
                 held.release()
                 client.get("/ping").bodyAsText() shouldBe "PONG"

@@ -14,7 +14,6 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.test.TestScope
 import kotlinx.coroutines.test.advanceTimeBy
-import kotlinx.coroutines.test.advanceUntilIdle
 import kotlinx.coroutines.test.runCurrent
 import kotlinx.coroutines.withTimeout
 import java.util.Random
@@ -201,8 +200,8 @@ private suspend fun TestScope.raceHandoffAgainstCancel(random: Random) {
         event()
         if (random.nextInt(3) == 0) delay(random.nextInt(5).milliseconds)
     }
-    advanceUntilIdle()
-    // advanceUntilIdle stops once only background work is left: let the pool's destroys at this instant run too.
+    // Creates run in the pool's (background) scope, which advanceUntilIdle does not wait for: give them time.
+    advanceTimeBy(1.seconds)
     runCurrent()
     withClue({ log.joinToString("\n") }) { checkNothingLost(pool, manager, waiters, cancels, served) }
 }
@@ -224,7 +223,7 @@ private suspend fun TestScope.checkNothingLost(
     (served <= waiters.size) shouldBe true
     // No permit lost: maxSize leases are still available at once.
     val again = List(maxSize) { async { pool.acquire() } }
-    advanceUntilIdle()
+    advanceTimeBy(1.seconds)
     runCurrent()
     again.forEach { it.isCompleted shouldBe true }
     again.map { it.await().connection }.distinct().size shouldBe maxSize

@@ -18,7 +18,9 @@ import kotlinx.coroutines.test.advanceTimeBy
 import kotlinx.coroutines.test.runCurrent
 import java.io.IOException
 import java.util.concurrent.atomic.AtomicInteger
+import kotlinx.coroutines.launch
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.Duration.Companion.ZERO
 
 /** recycle() runs on borrow only when the connection has been idle at least validateAfterIdle. */
 class ValidateAfterIdleSpec : FunSpec({
@@ -29,6 +31,8 @@ class ValidateAfterIdleSpec : FunSpec({
             coEvery { create() } answers { FakeConn(ids.incrementAndGet()) }
             coEvery { recycle(any(), any()) } returns true
             every { isBroken(any()) } returns false
+            every { needsRecycle(any()) } returns false
+            every { isReusableAfterCancelledRecycle(any()) } returns false
             coEvery { destroy(any()) } just Runs
         }
     }
@@ -148,6 +152,54 @@ class ValidateAfterIdleSpec : FunSpec({
             leases.last().release()
             runCurrent()
             leases.forEach { coVerify(exactly = 1) { manager.destroy(it.connection) } }
+        }
+    }
+
+    test("a connection the manager says needs recycle is recycled on borrow however briefly it was idle") {
+        poolTest {
+            val manager = mockManager()
+            val pool = testPool(manager) { validateAfterIdle = 5.seconds }
+            val first = pool.acquire()
+            first.release()
+            every { manager.needsRecycle(first.connection) } returns true
+            pool.acquire().connection shouldBeSameInstanceAs first.connection
+            coVerify(exactly = 1) { manager.recycle(first.connection, any()) }
+        }
+    }
+
+    test("a borrower cancelled during recycle gives a connection the manager calls reusable back to the pool") {
+        poolTest {
+            val manager = mockManager()
+            val pool = testPool(manager) { validateAfterIdle = ZERO }
+            val first = pool.acquire()
+            first.release()
+            coEvery { manager.recycle(any(), any()) } coAnswers { kotlinx.coroutines.awaitCancellation() }
+            every { manager.isReusableAfterCancelledRecycle(first.connection) } returns true
+            val borrower = launch { pool.acquire() }
+            runCurrent()
+            borrower.cancel()
+            runCurrent()
+            coVerify(exactly = 0) { manager.destroy(any()) }
+            pool.stats.idle shouldBe 1
+            pool.stats.inUse shouldBe 0
+            coEvery { manager.recycle(any(), any()) } returns true
+            pool.acquire().connection shouldBeSameInstanceAs first.connection
+        }
+    }
+
+    test("a borrower cancelled during recycle destroys the connection when the manager cannot vouch for it") {
+        poolTest {
+            val manager = mockManager()
+            val pool = testPool(manager) { validateAfterIdle = ZERO }
+            val first = pool.acquire()
+            first.release()
+            coEvery { manager.recycle(any(), any()) } coAnswers { kotlinx.coroutines.awaitCancellation() }
+            val borrower = launch { pool.acquire() }
+            runCurrent()
+            borrower.cancel()
+            runCurrent()
+            coVerify(exactly = 1) { manager.destroy(first.connection) }
+            pool.stats.destroyedRecycleFailed shouldBe 1L
         }
     }
 })

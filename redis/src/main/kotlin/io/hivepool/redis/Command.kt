@@ -1,6 +1,8 @@
 package io.hivepool.redis
 
+import java.util.function.Function
 import kotlin.time.Duration
+import kotlin.time.toKotlinDuration
 
 /**
  * One Redis command: its arguments and how to turn the reply into an [R].
@@ -8,6 +10,9 @@ import kotlin.time.Duration
  * Arguments are sent as bulk strings: [ByteArray] as is, [String] as UTF-8, numbers as decimal text.
  * [decode] never sees an error reply (those become [RedisServerException] before it runs) and must accept both
  * the RESP2 and the RESP3 shape of the reply.
+ *
+ * Typed commands are built by the factory objects ([StringCommands], [KeyCommands], [HashCommands], …), which
+ * Java can call too; from Java, build any other command with [Command.of].
  *
  * @property args the command name and its arguments, e.g. `listOf("SET", key, value)`
  * @property decode turns the reply into the result; throw [RedisUnexpectedReplyException] for a shape it cannot read
@@ -34,10 +39,20 @@ public class Command<out R>(
     /** The command name only: arguments may hold secrets (AUTH, HELLO) or be large. */
     override fun toString(): String = "Command($name)"
 
-    private companion object {
-        val CONTAINERS = setOf("CLIENT", "CONFIG", "ACL", "OBJECT", "MEMORY", "SCRIPT", "FUNCTION", "XINFO", "CLUSTER", "COMMAND")
+    /** Java's constructors (the primary one takes a Kotlin `Duration`, which Java cannot call). */
+    public companion object {
+        /** `Command.of(List.of("LLEN", "q"), reply -> …)`: a command whose reply comes without delay. */
+        @JvmStatic
+        public fun <R> of(args: List<Any>, decode: Function<RespValue, R>): Command<R> = Command(args, decode = decode::apply)
+
+        /** A command the server may hold back for up to [blockFor] (a blocking command; see [Command.blockFor]). */
+        @JvmStatic
+        public fun <R> of(args: List<Any>, blockFor: java.time.Duration, decode: Function<RespValue, R>): Command<R> =
+            Command(args, blockFor.toKotlinDuration(), decode::apply)
     }
 }
+
+private val CONTAINERS = setOf("CLIENT", "CONFIG", "ACL", "OBJECT", "MEMORY", "SCRIPT", "FUNCTION", "XINFO", "CLUSTER", "COMMAND")
 
 /**
  * The one primitive every command goes through. A connection implements it; so will the pool's shared path,

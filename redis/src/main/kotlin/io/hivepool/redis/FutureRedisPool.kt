@@ -1,76 +1,72 @@
 package io.hivepool.redis
 
 import io.hivepool.pool.PoolStats
+import io.hivepool.redis.internal.Replies
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.function.Consumer
 import java.util.function.Function
 
 /**
- * The common commands as [CompletableFuture]s, for Java. Every future is completed on a pool thread, never
- * blocks the caller, and cancelling it cancels the command (a command already written has its reply dropped).
- * Anything not listed goes through [send] or [execute].
+ * Every typed command as a [CompletableFuture], for Java: the strings, keys, hashes, lists, sets, sorted sets,
+ * streams, blocking, scripting, server, pub/sub and HyperLogLog faces, each a thin method over [send] and the
+ * command's factory ([StringCommands], [KeyCommands], …). Options beyond the common forms:
+ * `send(StringCommands.set(key, value, ttl, null, false, true, false))`.
+ *
+ * Cancelling a future cancels its command (a command already written has its reply dropped). A future is
+ * completed on the thread that read the reply, and stages chained without an executor run there too: keep them
+ * short and never block in them (`join()`, `get()`), or chain with the `…Async(fn, executor)` variants.
  */
-public interface FutureRedisCommands {
-    /** `GET key`: the value or null. */
-    public fun get(key: String): CompletableFuture<String?>
-
-    /** `SET key value`: true when written. */
-    public fun set(key: String, value: String): CompletableFuture<Boolean>
-
-    /** `SET key value PX ttl`. */
-    public fun set(key: String, value: String, ttl: java.time.Duration): CompletableFuture<Boolean>
-
-    /** `DEL key…`: how many were removed. */
-    public fun del(vararg keys: String): CompletableFuture<Long>
-
-    /** `EXISTS key…`: how many exist. */
-    public fun exists(vararg keys: String): CompletableFuture<Long>
-
-    /** `INCR key`: the new value. */
-    public fun incr(key: String): CompletableFuture<Long>
-
-    /** `EXPIRE`/`PEXPIRE key ttl`: false when the key does not exist. */
-    public fun expire(key: String, ttl: java.time.Duration): CompletableFuture<Boolean>
-
-    /** `HGET key field`. */
-    public fun hget(key: String, field: String): CompletableFuture<String?>
-
-    /** `HSET key field value`: 1 when the field is new. */
-    public fun hset(key: String, field: String, value: String): CompletableFuture<Long>
-
-    /** `HGETALL key`. */
-    public fun hgetAll(key: String): CompletableFuture<Map<String, String>>
-
-    /** `LPUSH key value…`: the new length. */
-    public fun lpush(key: String, vararg values: String): CompletableFuture<Long>
-
-    /** `RPOP key`: the last element or null. */
-    public fun rpop(key: String): CompletableFuture<String?>
-
-    /** `PUBLISH channel message`: how many subscribers got it. */
-    public fun publish(channel: String, message: String): CompletableFuture<Long>
-
-    /** Any command ([RedisPools.command] builds one), decoded by the command. */
-    public fun <R> send(command: Command<R>): CompletableFuture<R>
+public interface FutureRedisCommands :
+    FutureStringCommands,
+    FutureKeyCommands,
+    FutureHashCommands,
+    FutureListCommands,
+    FutureSetCommands,
+    FutureSortedSetCommands,
+    FutureStreamCommands,
+    FutureBlockingCommands,
+    FutureScriptingCommands,
+    FutureServerCommands,
+    FuturePubSubCommands,
+    FutureHyperLogLogCommands {
+    /** Any command (a factory's, or [Command.of]), decoded by the command. The one primitive of every Java face. */
+    override fun <R> send(command: Command<R>): CompletableFuture<R>
 
     /** Any command by its words, e.g. `execute("OBJECT", "ENCODING", "k")`, as the raw reply. */
-    public fun execute(vararg args: String): CompletableFuture<RespValue>
+    public fun execute(vararg args: String): CompletableFuture<RespValue> = send(Command(args.asList(), decode = Replies::raw))
+
+    /** Any command by its words (String, byte[] or numbers), its reply decoded by [decode]: `execute(RespDecoders::asLong, "LLEN", "q")`. */
+    public fun <R> execute(decode: Function<RespValue, R>, vararg args: Any): CompletableFuture<R> = send(Command.of(args.asList(), decode))
 }
 
-/** Commands recorded for one flush, for Java pipelines and transactions ([FutureRedisPool.pipeline]). */
-public interface FutureRedisBatch {
+/**
+ * Commands recorded for one flush, for Java pipelines and transactions ([FutureRedisPool.pipeline],
+ * [FutureRedisConnection.multi]). Every typed method records its command, and its future completes after the
+ * flush; [send] and [queue] are the same.
+ */
+public interface FutureRedisBatch : FutureRedisCommands {
     /** Records [command]; the future completes with its decoded reply after the flush. */
     public fun <R> queue(command: Command<R>): CompletableFuture<R>
 
+    /** Records [command], as [queue]. */
+    override fun <R> send(command: Command<R>): CompletableFuture<R> = queue(command)
+
     /** Records a command given by its words; the future completes with the raw reply. */
-    public fun queue(vararg args: String): CompletableFuture<RespValue>
+    public fun queue(vararg args: String): CompletableFuture<RespValue> = execute(*args)
 }
 
-/** An exclusively leased connection, inside [FutureRedisPool.withConnection]. Do not keep it after the stage completes. */
-public interface FutureRedisConnection : FutureRedisCommands {
+/**
+ * An exclusively leased connection, inside [FutureRedisPool.withConnection]. Do not keep it after the stage
+ * completes. State-changing commands ([FutureServerCommands.select], WATCH, …) are fine here: the connection is
+ * cleaned before anyone else gets it.
+ */
+public interface FutureRedisConnection : FutureRedisCommands, FutureScanCommands {
     /** `WATCH key…`. */
     public fun watch(vararg keys: String): CompletableFuture<Void?>
+
+    /** `UNWATCH`. */
+    public fun unwatch(): CompletableFuture<Void?>
 
     /** MULTI, the commands [block] queues, EXEC, in one flush: the replies, or null when a WATCHed key changed. */
     public fun multi(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>?>
@@ -78,9 +74,9 @@ public interface FutureRedisConnection : FutureRedisCommands {
 
 /**
  * The Java face of a [RedisPool] (`RedisPools.create(config)`): pool-level commands as futures, exclusive leases
- * with [withConnection], pipelines and transactions. Close it when done.
+ * with [withConnection], pipelines, transactions, pub/sub listeners and scans. Close it when done.
  */
-public interface FutureRedisPool : FutureRedisCommands, AutoCloseable {
+public interface FutureRedisPool : FutureRedisCommands, FutureScanCommands, AutoCloseable {
     /** The coroutine pool underneath, for Kotlin code. */
     public val redisPool: RedisPool
 
@@ -89,7 +85,9 @@ public interface FutureRedisPool : FutureRedisCommands, AutoCloseable {
 
     /**
      * Leases a connection, runs [block] with it, and releases it when the returned stage completes (closing it
-     * instead if the stage failed with a connection error or the future was cancelled).
+     * instead if the stage failed with a connection error or the future was cancelled). When the caller had to
+     * wait for a connection, [block] runs in the thread that released it (often an I/O thread): chain stages in
+     * it, never block in it.
      */
     public fun <R> withConnection(block: Function<FutureRedisConnection, out CompletionStage<R>>): CompletableFuture<R>
 
@@ -99,6 +97,27 @@ public interface FutureRedisPool : FutureRedisCommands, AutoCloseable {
     /** The commands [block] queues in one flush: every reply in order (a failed one as its exception). */
     public fun pipeline(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>>
 
+    /**
+     * Subscribes to [channels] on a connection of its own and hands each message to [listener], in order, on one
+     * pool thread at a time. [RedisSubscription.close] unsubscribes and returns the connection.
+     */
+    public fun subscribe(listener: Consumer<PubSubMessage>, vararg channels: String): RedisSubscription
+
+    /** As [subscribe], for glob [patterns] (`PSUBSCRIBE`); messages carry the matching [PubSubMessage.pattern]. */
+    public fun psubscribe(listener: Consumer<PubSubMessage>, vararg patterns: String): RedisSubscription
+
     /** Closes the pool without waiting for leased connections. */
+    override fun close()
+}
+
+/** A running subscription of [FutureRedisPool.subscribe]. */
+public interface RedisSubscription : AutoCloseable {
+    /**
+     * Completes when the subscription ends: normally after [close], exceptionally when the connection broke or the
+     * listener threw (the exception), or the pool could not lend a connection.
+     */
+    public val done: CompletableFuture<Void?>
+
+    /** Unsubscribes (RESET) and gives the connection back; idempotent, does not wait (see [done]). */
     override fun close()
 }

@@ -1,6 +1,7 @@
 package io.hivepool.redis
 
 import io.hivepool.redis.internal.Replies
+import java.util.concurrent.CompletableFuture
 
 /**
  * One message received by [RedisPool.subscribe] or [RedisPool.psubscribe].
@@ -25,17 +26,49 @@ public class PubSubMessage(
     override fun toString(): String = "PubSubMessage(channel=$channel, pattern=$pattern, payload=$payload)"
 }
 
+/** The pub/sub commands that need no subscription, as values (see [StringCommands] for how the faces use them). */
+public object PubSubCommands {
+    /** `PUBLISH channel message`: how many subscribers received it. */
+    @JvmStatic
+    public fun publish(channel: String, message: String): Command<Long> = Command(listOf("PUBLISH", channel, message), decode = Replies::long)
+
+    /** `PUBLISH` with a binary payload. */
+    @JvmStatic
+    public fun publish(channel: String, message: ByteArray): Command<Long> = Command(listOf("PUBLISH", channel, message), decode = Replies::long)
+
+    /** `PUBSUB NUMSUB channel…`: subscribers per channel. */
+    @JvmStatic
+    public fun pubsubNumsub(vararg channels: String): Command<Map<String, Long>> =
+        Command(listOf("PUBSUB", "NUMSUB", *channels)) { r -> Replies.pairs(r).associate { (k, v) -> Replies.string(k) to Replies.long(v) } }
+
+    /** `PUBSUB NUMPAT`: patterns subscribed to by all clients. */
+    @JvmStatic
+    public fun pubsubNumpat(): Command<Long> = Command(listOf("PUBSUB", "NUMPAT"), decode = Replies::long)
+}
+
 /** `PUBLISH channel message`: how many subscribers received it. A pool-level command. Cancellable as [RedisCommands.send]. */
-public suspend fun RedisCommands.publish(channel: String, message: String): Long =
-    send(Command(listOf("PUBLISH", channel, message), decode = Replies::long))
+public suspend fun RedisCommands.publish(channel: String, message: String): Long = send(PubSubCommands.publish(channel, message))
 
 /** `PUBLISH` with a binary payload. Cancellable as [RedisCommands.send]. */
-public suspend fun RedisCommands.publish(channel: String, message: ByteArray): Long =
-    send(Command(listOf("PUBLISH", channel, message), decode = Replies::long))
+public suspend fun RedisCommands.publish(channel: String, message: ByteArray): Long = send(PubSubCommands.publish(channel, message))
 
 /** `PUBSUB NUMSUB channel…`: subscribers per channel. Cancellable as [RedisCommands.send]. */
-public suspend fun RedisCommands.pubsubNumsub(vararg channels: String): Map<String, Long> =
-    send(Command(listOf("PUBSUB", "NUMSUB", *channels)) { r -> Replies.pairs(r).associate { (k, v) -> Replies.string(k) to Replies.long(v) } })
+public suspend fun RedisCommands.pubsubNumsub(vararg channels: String): Map<String, Long> = send(PubSubCommands.pubsubNumsub(*channels))
 
 /** `PUBSUB NUMPAT`: patterns subscribed to by all clients. Cancellable as [RedisCommands.send]. */
-public suspend fun RedisCommands.pubsubNumpat(): Long = send(Command(listOf("PUBSUB", "NUMPAT"), decode = Replies::long))
+public suspend fun RedisCommands.pubsubNumpat(): Long = send(PubSubCommands.pubsubNumpat())
+
+/** The Java face of [PubSubCommands] (see [FutureStringCommands]); subscribing is [FutureRedisPool.subscribe]. */
+public interface FuturePubSubCommands {
+    /** Sends any [command]; the future completes with its decoded reply. */
+    public fun <R> send(command: Command<R>): CompletableFuture<R>
+
+    /** `PUBLISH channel message`: how many subscribers got it. */
+    public fun publish(channel: String, message: String): CompletableFuture<Long> = send(PubSubCommands.publish(channel, message))
+
+    /** `PUBSUB NUMSUB channel…`. */
+    public fun pubsubNumsub(vararg channels: String): CompletableFuture<Map<String, Long>> = send(PubSubCommands.pubsubNumsub(*channels))
+
+    /** `PUBSUB NUMPAT`. */
+    public fun pubsubNumpat(): CompletableFuture<Long> = send(PubSubCommands.pubsubNumpat())
+}

@@ -43,8 +43,14 @@ public interface RedisPool : RedisCommands, AutoCloseable {
     /** The configuration it was built with. */
     public val config: RedisPoolConfig
 
-    /** Gauges and counters of the underlying pool (shared connections count as in use). Eventually consistent. */
+    /**
+     * Gauges and counters of the generic pool underneath. Eventually consistent. It counts the shared
+     * connections as in use (it leases them to this pool); [connections] tells them apart.
+     */
     public val stats: PoolStats
+
+    /** The connections by use: idle, exclusively leased, shared, being created. Eventually consistent. */
+    public val connections: RedisPoolConnections
 
     /** The generic pool underneath (resize, evictIdle, evictAll). Its leases bypass the Redis bookkeeping. */
     public val pool: Pool<RedisConnection>

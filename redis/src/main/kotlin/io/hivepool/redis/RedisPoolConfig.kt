@@ -22,8 +22,8 @@ public class RedisPoolConfig private constructor(
     /** How each pooled connection is opened. */
     public val connection: RedisConnectionConfig,
     /**
-     * The generic pool's settings as configured. [PoolConfig.validateAfterIdle] here is the Redis one (see
-     * [Builder.validateAfterIdle]); the generic pool itself runs with ZERO and lets the Redis manager decide.
+     * The generic pool's settings, as the pool runs with them ([PoolConfig.validateAfterIdle] defaults to 30 s here,
+     * and a connection its last user left dirty is recycled on borrow whatever its idle time).
      */
     public val pool: PoolConfig,
     /** See [Builder.checkOnRecycle]. */

@@ -88,17 +88,22 @@ class ConnectionFailureSpec : FunSpec({
         conn.isBroken.shouldBeTrue()
     }
 
-    test("a command handed to the writer just as the connection fails is failed with the cause, never lost") {
+    test("a command in flight when the connection is closed is failed with the cause, never lost") {
         val conn = RedisConnection.connect(server.uri)
-        // Inside an Unconfined event loop the writer's wake-up is queued until this block suspends, so close()
-        // lands between the command leaving the queue and the writer running: the writer is cancelled while
-        // it holds the command (a receive cancelled after taking its element drops it).
-        val e = withTimeout(20.seconds) {
-            withContext(Dispatchers.Unconfined) {
-                val sent = async(start = CoroutineStart.UNDISPATCHED) { runCatching { conn.get("k") }.exceptionOrNull() }
-                conn.close()
-                sent.await()
+        // The command is written straight to the socket by its caller; a stopped server cannot answer it, so it is
+        // certainly pending when close() strikes.
+        server.pause()
+        val e = try {
+            withTimeout(20.seconds) {
+                withContext(Dispatchers.Unconfined) {
+                    val sent = async(start = CoroutineStart.UNDISPATCHED) { runCatching { conn.get("k") }.exceptionOrNull() }
+                    (conn as io.hivepool.redis.internal.RealRedisConnection).pendingCount shouldBe 1
+                    conn.close()
+                    sent.await()
+                }
             }
+        } finally {
+            server.resume()
         }
         e.shouldBeInstanceOf<RedisConnectionException>()
         e.message shouldBe "connection to redis://127.0.0.1:${server.port}/0 was closed by the client"

@@ -1,8 +1,12 @@
 package io.hivepool.samples;
 
+import io.hivepool.redis.Command;
 import io.hivepool.redis.FutureRedisPool;
 import io.hivepool.redis.RedisPoolConfig;
 import io.hivepool.redis.RedisPools;
+import io.hivepool.redis.RespDecoders;
+import io.hivepool.redis.ScoredMember;
+import io.hivepool.redis.StringCommands;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +40,7 @@ public final class JavaSample {
                 .acquireTimeout(Duration.ofSeconds(5))
                 .build();
         try (FutureRedisPool pool = RedisPools.create(config)) {
-            pool.del("java:greeting", "java:visits", "java:balance").join();
+            pool.del("java:greeting", "java:visits", "java:balance", "java:board", "java:lock").join();
 
             // Chain commands without blocking a thread.
             String greeting = pool.set("java:greeting", "hello from Java", Duration.ofMinutes(1))
@@ -51,16 +55,25 @@ public final class JavaSample {
             String visits = pool.get("java:visits").join();
 
             // An exclusive lease for WATCH + MULTI/EXEC; it goes back to the pool when the stage completes.
+            // Typed commands queue inside the transaction, each with the future of its own reply.
             List<Object> replies = pool.withConnection(conn -> conn.watch("java:balance")
                     .thenCompose(watching -> conn.multi(tx -> {
-                        tx.queue("INCRBY", "java:balance", "100");
-                        tx.queue("EXPIRE", "java:balance", "60");
+                        tx.incrBy("java:balance", 100);
+                        tx.expire("java:balance", Duration.ofSeconds(60));
                     })))
                     .join();
             String balance = pool.get("java:balance").join();
 
+            // Every typed command has a Java method; sorted sets come back as lists of ScoredMember.
+            pool.zadd("java:board", List.of(new ScoredMember("ada", 30), new ScoredMember("bob", 20))).join();
+            List<ScoredMember> board = pool.zrangeWithScores("java:board", 0, -1).join();
+
+            // Anything else is a Command value: a factory's (every option) or one built by hand.
+            pool.send(StringCommands.set("java:lock", "me", Duration.ofSeconds(30), null, false, true, false)).join();
+            Long length = pool.send(Command.of(List.of("STRLEN", "java:lock"), RespDecoders::asLong)).join();
+
             return "greeting=" + greeting + ", visits=" + visits + ", transaction replies=" + replies.size()
-                    + ", balance=" + balance;
+                    + ", balance=" + balance + ", leader=" + board.get(board.size() - 1).getMember() + ", lock length=" + length;
         }
     }
 }

@@ -66,9 +66,9 @@ fun runMainSample(
             val (allowed, refused) = rateLimiter(pool, out)
             val jobs = jobQueue(pool, out)
             val messages = pubSub(pool, out)
-            out.println("pool before close: ${pool.stats.summary()}")
+            out.println("pool before close: ${pool.summary()}")
             pool.close(grace = 2.seconds)
-            out.println("pool after close:  ${pool.stats.summary()}")
+            out.println("pool after close:  ${pool.summary()}")
             MainSampleReport(reads, loads, allowed, refused, jobs, messages, pool.stats)
         } finally {
             pool.close()
@@ -153,6 +153,9 @@ private suspend fun pubSub(pool: RedisPool, out: PrintStream): List<String> = co
     messages
 }
 
-private fun PoolStats.summary(): String =
-    "size=$size idle=$idle inUse=$inUse created=$created destroyed=$destroyed hits=$hits misses=$misses " +
-        "waited=$waitCount timeouts=$timeouts"
+private fun RedisPool.summary(): String {
+    val c = connections
+    val s = stats
+    return "size=${c.size} idle=${c.idle} leased=${c.leased} shared=${c.shared} created=${s.created} " +
+        "destroyed=${s.destroyed} hits=${s.hits} misses=${s.misses} waited=${s.waitCount} timeouts=${s.timeouts}"
+}

@@ -22,10 +22,10 @@ class JavaSampleTest {
     }
 
     @Test
-    @DisplayName("the Java sample chains futures, pipelines 100 increments and runs a WATCHed transaction")
+    @DisplayName("the Java sample chains futures, pipelines 100 increments, runs a WATCHed transaction and typed commands")
     void runsAgainstARealRedis() {
         String summary = JavaSample.run(redis.getUri());
-        assertEquals("greeting=hello from Java, visits=100, transaction replies=2, balance=100", summary);
+        assertEquals("greeting=hello from Java, visits=100, transaction replies=2, balance=100, leader=ada, lock length=2", summary);
         assertEquals("100", redis.command("GET", "java:balance"));
     }
 }

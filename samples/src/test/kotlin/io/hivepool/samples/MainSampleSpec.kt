@@ -27,6 +27,6 @@ class MainSampleSpec : FunSpec({
         text shouldContain "rate limiter: 5 allowed, 3 refused (limit 5 per 1m)"
         text shouldContain "job queue: 12 jobs done by 3 workers"
         text shouldContain "pub/sub: received [hello, from, hivepool]"
-        text shouldContain "pool after close:  size=0 idle=0 inUse=0"
+        text shouldContain "pool after close:  size=0 idle=0 leased=0 shared=0"
     }
 })

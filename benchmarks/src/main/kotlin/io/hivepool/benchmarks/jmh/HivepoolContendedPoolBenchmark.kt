@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(2)
 open class HivepoolContendedPoolBenchmark {
-    @Param("ZERO", "INFINITE")
+    @Param("ZERO", "REDIS", "INFINITE")
     lateinit var validateAfterIdle: String
 
     private lateinit var pool: Pool<NoIoResource>

@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit
  * (target: ≤ 100 ns). The loop runs inside one coroutine so `runBlocking`'s own set-up (a few µs) is
  * spread over [BATCH] cycles instead of being measured.
  *
- * `validateAfterIdle`: `ZERO` calls the manager's (non-suspending) recycle on every borrow, `INFINITE`
- * skips it.
+ * `validateAfterIdle`: `ZERO` calls the manager's (non-suspending) recycle on every borrow, `REDIS` (30 s, the
+ * Redis pool's setting) and `INFINITE` skip it (REDIS still asks the manager's needsRecycle on each borrow).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 open class HivepoolUncontendedPoolBenchmark {
-    @Param("ZERO", "INFINITE")
+    @Param("ZERO", "REDIS", "INFINITE")
     lateinit var validateAfterIdle: String
 
     private lateinit var pool: Pool<NoIoResource>

@@ -7,6 +7,7 @@ import org.apache.commons.pool2.impl.DefaultPooledObject
 import org.apache.commons.pool2.impl.GenericObjectPool
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
 
 /**
  * The pooled thing in the micro benchmarks: a plain object, so the figures are the pool's own cost and
@@ -16,11 +17,19 @@ class NoIoResource {
     /** Touched by the benchmarks so the JIT cannot prove the lease unused. */
     @JvmField
     var uses: Long = 0
+
+    /** Never set: makes [NoIoManager.needsRecycle] a real field read, as the Redis manager's dirty check is. */
+    @JvmField
+    var dirty: Boolean = false
 }
 
-/** Hivepool's side: create returns a new object; recycle (default) answers true without suspending. */
+/**
+ * Hivepool's side: create returns a new object; recycle (default) answers true without suspending; needsRecycle
+ * reads a flag, like the Redis manager's "left dirty by its last user".
+ */
 object NoIoManager : ConnectionManager<NoIoResource> {
     override suspend fun create(): NoIoResource = NoIoResource()
+    override fun needsRecycle(conn: NoIoResource): Boolean = conn.dirty
     override suspend fun destroy(conn: NoIoResource) {}
 }
 
@@ -44,9 +53,13 @@ fun commonsPool(maxTotal: Int, testOnBorrow: Boolean): GenericObjectPool<NoIoRes
     return GenericObjectPool(NoIoFactory(), config).also { it.addObjects(maxTotal) }
 }
 
-/** The `validateAfterIdle` JMH parameter: `ZERO` (recycle on every borrow) or `INFINITE` (never). */
+/**
+ * The `validateAfterIdle` JMH parameter: `ZERO` (the generic pool's default: recycle on every borrow), `REDIS`
+ * (30 s, what a Redis pool runs with: recycle only when idle that long or left dirty) or `INFINITE` (never).
+ */
 fun validateAfterIdle(param: String): Duration = when (param) {
     "ZERO" -> Duration.ZERO
+    "REDIS" -> 30.seconds
     "INFINITE" -> Duration.INFINITE
-    else -> throw IllegalArgumentException("validateAfterIdle must be ZERO or INFINITE, was $param")
+    else -> throw IllegalArgumentException("validateAfterIdle must be ZERO, REDIS or INFINITE, was $param")
 }

@@ -5,6 +5,7 @@ import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.HdrHistogram.Histogram
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.time.Duration
@@ -35,6 +36,15 @@ object ClosedLoop {
             }
         }
 
+    /**
+     * [Load.concurrency] asynchronous callers and no thread of their own: each issues [op], and when its future
+     * completes (on whatever thread completes it) records the latency and issues the next.
+     */
+    fun onFutures(client: Client, load: Load, op: java.util.function.Function<String, CompletableFuture<*>>): RunResult =
+        measure(client, load) { phase ->
+            CompletableFuture.allOf(*Array(load.concurrency) { i -> phase.callerAsync(i, op) }).join()
+        }
+
     private fun measure(client: Client, load: Load, drive: (Phase) -> Unit): RunResult {
         if (load.warmup.isPositive()) drive(Phase(load, load.warmup, opsLimit = null))
         val phase = Phase(load, load.duration, load.ops)
@@ -63,6 +73,7 @@ object ClosedLoop {
         val histograms = List(load.concurrency) { Histogram(HIGHEST_NANOS, 3) }
         val errors = AtomicLong()
         val firstError = AtomicReference<Throwable?>()
+        // histograms[i] is written by caller i only: one thread, or one chain of futures (completions are ordered)
 
         private fun more(): Boolean =
             if (opsLimit != null) issued.getAndIncrement() < opsLimit else System.nanoTime() < deadline
@@ -97,7 +108,40 @@ object ClosedLoop {
             }
         }
 
-        private fun failed(e: Exception) {
+        /** A caller as a chain of futures; the returned future completes when the phase is over for it. */
+        fun callerAsync(index: Int, op: java.util.function.Function<String, CompletableFuture<*>>): CompletableFuture<Void?> {
+            val histogram = histograms[index]
+            val done = CompletableFuture<Void?>()
+            fun issue() {
+                // Loops while replies come back synchronously, so a chain never grows the stack.
+                while (more()) {
+                    val key = load.keyspace.randomKey()
+                    val start = System.nanoTime()
+                    val reply = try {
+                        op.apply(key)
+                    } catch (e: Exception) {
+                        failed(e)
+                        continue
+                    }
+                    val finished = { error: Throwable? ->
+                        if (error == null) histogram.recordValue(minOf(System.nanoTime() - start, HIGHEST_NANOS)) else failed(error)
+                    }
+                    if (!reply.isDone) {
+                        reply.whenComplete { _, error ->
+                            finished(error)
+                            issue()
+                        }
+                        return
+                    }
+                    finished(if (reply.isCompletedExceptionally) runCatching { reply.join() }.exceptionOrNull() else null)
+                }
+                done.complete(null)
+            }
+            issue()
+            return done
+        }
+
+        private fun failed(e: Throwable) {
             errors.incrementAndGet()
             firstError.compareAndSet(null, e)
         }

@@ -14,7 +14,12 @@ import io.hivepool.redis.set
  * - `hivepool-pipeline`: each caller `pool.pipeline { }` of [HivepoolPipelineClient.batch] queued SETs, the
  *   counterpart of `redis-benchmark-set-P16`; ops/s counts SETs.
  *
- * All three are C coroutines on `Dispatchers.Default` ([SuspendingClient]) over one [RedisPool] of maxSize P.
+ * - `hivepool-java-lease`: the Java face, blocking: C platform threads each `pool.withConnection(c -> c.get(key)).join()`
+ *   ([HivepoolJavaLeaseClient], written in Java against the public API).
+ * - `hivepool-java-pool`: the Java face, asynchronous: C chains of futures, each issuing `pool.get(key)` when the
+ *   previous one completed, no thread blocked ([HivepoolJavaPoolClient]).
+ *
+ * The first three are C coroutines on `Dispatchers.Default` ([SuspendingClient]) over one [RedisPool] of maxSize P.
  * The environment variable `HIVEPOOL_SHARED_CONNECTIONS=N` overrides the pool's number of shared connections
  * (default min(2, P)), for the pool-level and pipeline clients.
  */
@@ -24,10 +29,13 @@ object HivepoolClients {
         "hivepool-lease" to ClientFactory { target, options -> HivepoolLeaseClient(target, options.poolSize) },
         "hivepool-pool" to ClientFactory { target, options -> HivepoolPoolClient(target, options.poolSize) },
         "hivepool-pipeline" to ClientFactory { target, options -> HivepoolPipelineClient(target, options.poolSize) },
+        "hivepool-java-lease" to ClientFactory { target, options -> HivepoolJavaLeaseClient(target, options.poolSize) },
+        "hivepool-java-pool" to ClientFactory { target, options -> HivepoolJavaPoolClient(target, options.poolSize) },
     )
 
     /** `$HIVEPOOL_SHARED_CONNECTIONS`, or null for the pool's default (Maven's `-D` does not reach exec:java's main). */
-    internal val sharedConnections: Int? = System.getenv("HIVEPOOL_SHARED_CONNECTIONS")?.trim()?.toIntOrNull()
+    @JvmStatic
+    val sharedConnections: Int? = System.getenv("HIVEPOOL_SHARED_CONNECTIONS")?.trim()?.toIntOrNull()
         ?.also { System.err.println("HIVEPOOL_SHARED_CONNECTIONS=$it") }
 
     /** A [RedisPool] of [maxSize] connections to [target], [minIdle] of them opened up front. */

@@ -77,10 +77,10 @@ internal class CallLease(val pool: RedisPool, private val leaseTimeout: Duration
         } catch (e: TimeoutCancellationException) {
             // The timeout can fire after acquire() returned: never strand that connection.
             acquired?.release()
-            val s = pool.stats
+            val c = pool.connections
             throw PoolTimeoutException(
-                "timed out after $leaseTimeout waiting for a connection " +
-                    "(pool=${pool.name}, size=${s.size}, idle=${s.idle}, inUse=${s.inUse}, waiters=${s.waiters})",
+                "timed out after $leaseTimeout waiting for a connection (pool=${pool.name}, size=${c.size}, " +
+                    "idle=${c.idle}, inUse=${c.leased}, shared=${c.shared}, waiters=${c.waiters})",
             )
         }
         return checkNotNull(acquired)

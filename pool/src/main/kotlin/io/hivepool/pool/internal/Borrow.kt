@@ -13,8 +13,16 @@ import kotlin.time.Duration
 internal fun <T> RealPool<T>.needsRecycle(pc: PooledConnection<T>): Boolean {
     val since = pc.idleSince ?: return false // straight from create: nothing to validate
     if (validateAfterIdle == Duration.ZERO) return true
+    if (managerNeedsRecycle(pc)) return true
     if (validateAfterIdle.isInfinite()) return false
     return since.elapsedNow() >= validateAfterIdle
+}
+
+private fun <T> RealPool<T>.managerNeedsRecycle(pc: PooledConnection<T>): Boolean = try {
+    manager.needsRecycle(pc.conn)
+} catch (e: Exception) {
+    logger.warn(e) { "needsRecycle() threw for connection ${pc.id} of pool $name; recycling it" }
+    true
 }
 
 internal fun <T> RealPool<T>.unusableReason(pc: PooledConnection<T>): DestroyReason? = when {
@@ -46,7 +54,8 @@ internal suspend fun <T> RealPool<T>.checkOut(pc: PooledConnection<T>, hit: Bool
             withTimeoutOrNull(recycleTimeout) { manager.recycle(pc.conn, pc) } == true
         } catch (e: CancellationException) {
             if (!currentCoroutineContext().isActive) {
-                drop(pc, DestroyReason.RECYCLE_FAILED, hit)
+                // Only the borrower gave up: a manager that can tell the connection survived gets it back.
+                if (reusableAfterCancel(pc)) checkIn(pc, discard = false, lease = null) else drop(pc, DestroyReason.RECYCLE_FAILED, hit)
                 throw e
             }
             false
@@ -60,6 +69,13 @@ internal suspend fun <T> RealPool<T>.checkOut(pc: PooledConnection<T>, hit: Bool
         }
     }
     return newLease(pc, owner)
+}
+
+private fun <T> RealPool<T>.reusableAfterCancel(pc: PooledConnection<T>): Boolean = try {
+    manager.isReusableAfterCancelledRecycle(pc.conn)
+} catch (e: Exception) {
+    logger.warn(e) { "isReusableAfterCancelledRecycle() threw for connection ${pc.id} of pool $name; destroying it" }
+    false
 }
 
 internal fun <T> RealPool<T>.newLease(pc: PooledConnection<T>, owner: String?): Lease<T> {

@@ -88,6 +88,7 @@ internal class RealPool<T>(
 
     internal val createFailures = CreateFailureState()
     internal val reaper = Reaper(this)
+    private val timeouts = AcquireTimeouts(this, acquireTimeout)
 
     /** Completed when closed and nothing is leased any more. */
     internal val drained = CompletableDeferred<Unit>()
@@ -115,6 +116,7 @@ internal class RealPool<T>(
         // close it so callers fail with PoolClosedException instead of waiting for creates that never run.
         poolJob.invokeOnCompletion { beginClose() }
         reaper.start()
+        timeouts.start()
     }
 
     // ------------------------------------------------------------------ acquire
@@ -177,6 +179,7 @@ internal class RealPool<T>(
     private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
         if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
         val start = timeSource.markNow()
+        val deadline = if (acquireTimeout.isFinite()) start + acquireTimeout else null
         var front = false // after a handed-over connection failed its check, we keep our place at the head
         var counted = false
         var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
@@ -205,13 +208,17 @@ internal class RealPool<T>(
                         val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
                         if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
                     }
-                    waiter = waitQueue.enqueueLocked(front)
+                    // Back at the head after a failed check, past our deadline: the timeout job may be asleep
+                    // until a later one, so time out here.
+                    if (front && deadline != null && deadline.hasPassedNow()) throw timeoutExceptionLocked()
+                    waiter = waitQueue.enqueueLocked(front, deadline)
                     creates = planCreatesLocked()
                 }
             }
+            if (front && waiter != null) timeouts.wake()
             launchCreates(creates)
             val got: Any = try {
-                pc ?: awaitGrant(waiter!!, start)
+                pc ?: awaitGrant(waiter!!)
             } finally {
                 if (waited && waiter != null) recordWait(start)
             }
@@ -223,27 +230,17 @@ internal class RealPool<T>(
         }
     }
 
-    /** Suspends until [w] is granted; on timeout throws PoolTimeoutException, on cancellation rethrows. */
-    private suspend fun awaitGrant(w: Waiter, start: ComparableTimeMark): Any {
-        var got: Any? = null
+    /**
+     * Suspends until [w] is granted: a connection, or an exception to throw ([AcquireTimeouts] grants the
+     * timeout). On cancellation a grant that arrived anyway goes back to the pool.
+     */
+    private suspend fun awaitGrant(w: Waiter): Any {
         try {
-            if (acquireTimeout.isInfinite()) {
-                got = waitQueue.await(w)
-            } else {
-                withTimeout(acquireTimeout - start.elapsedNow()) { got = waitQueue.await(w) }
-            }
+            return waitQueue.await(w)
         } catch (e: CancellationException) {
-            // withTimeout may throw even after the grant arrived (its timeout races the block's return,
-            // and the caller may be cancelled at the same moment): what we received is in [got].
-            val g = got ?: waitQueue.abandon(w)
-            if (currentCoroutineContext().isActive) {
-                if (g != null) return g // our own timeout fired just as the grant arrived: use it
-                throw timeoutException()
-            }
-            if (g != null) returnGrant(g)
+            waitQueue.abandon(w)?.let(::returnGrant)
             throw e
         }
-        return got!!
     }
 
     private fun recordWait(start: ComparableTimeMark) {
@@ -338,16 +335,12 @@ internal class RealPool<T>(
     private fun exhaustedException(): PoolExhaustedException =
         PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=${waitQueue.live})")
 
-    private fun timeoutException(): PoolTimeoutException {
-        val message: String
-        val cause: Throwable?
-        synchronized(lock) {
-            stats0.timeouts++
-            message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
-                "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=${waitQueue.live})"
-            cause = createFailures.lastFailure
-        }
-        return PoolTimeoutException(message, cause)
+    /** Counts a timeout and describes the pool as it is now. Under the lock. */
+    internal fun timeoutExceptionLocked(): PoolTimeoutException {
+        stats0.timeouts++
+        val message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
+            "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=${waitQueue.live})"
+        return PoolTimeoutException(message, createFailures.lastFailure)
     }
 
     // ------------------------------------------------------------------ close, resize, evict

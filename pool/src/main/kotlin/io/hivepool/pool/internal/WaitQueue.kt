@@ -3,6 +3,7 @@ package io.hivepool.pool.internal
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlin.coroutines.CoroutineContext
+import kotlin.time.ComparableTimeMark
 
 /**
  * The FIFO of callers waiting in acquire(), with direct handoff: whoever frees a connection (or a create
@@ -23,12 +24,22 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
 
     private val onUndelivered: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> giveBack(value) }
 
-    /** Queues a new waiter, at the head when it already waited and its handed-over connection failed a check. */
-    fun enqueueLocked(front: Boolean): Waiter {
+    /**
+     * Queues a new waiter that gives up at [deadline] (null: never), at the head when it already waited and its
+     * handed-over connection failed a check.
+     */
+    fun enqueueLocked(front: Boolean, deadline: ComparableTimeMark?): Waiter {
         val w = Waiter()
+        w.deadline = deadline
         if (front) queue.addFirst(w) else queue.addLast(w)
         live++
         return w
+    }
+
+    /** The deadline of the oldest live waiter: the earliest of all (see [AcquireTimeouts]). */
+    fun headDeadlineLocked(): ComparableTimeMark? {
+        for (w in queue) if (w.state == Waiter.QUEUED) return w.deadline
+        return null
     }
 
     /** Oldest live waiter, marked GRANTED with [value]; pass it to [deliver] once the lock is released. */

@@ -1,6 +1,7 @@
 package io.hivepool.pool.internal
 
 import kotlinx.coroutines.CancellableContinuation
+import kotlin.time.ComparableTimeMark
 
 /**
  * One queued acquire(). The pool grants it exactly one value: a [PooledConnection] (direct handoff; counted
@@ -28,6 +29,9 @@ internal class Waiter {
 
     /** Guarded by the pool's lock. */
     var state: Int = QUEUED
+
+    /** When this waiter gives up (null: never); set once when queued. */
+    var deadline: ComparableTimeMark? = null
 
     companion object {
         const val QUEUED: Int = 0

@@ -1,20 +1,17 @@
 package io.hivepool.redis.internal
 
 import io.hivepool.redis.RespValue
-import io.hivepool.redis.internal.resp.RespWriter
-import kotlinx.coroutines.CompletableDeferred
 import kotlin.time.Duration
 
 /**
- * One command on its way: encoded by the caller (so a bad argument fails there, not in the writer), written
- * by the writer, answered by the reader in FIFO order.
+ * One command on its way: appended to the connection's output by its sender, answered by the reader in FIFO
+ * order. It is its own completion ([OneShot]): the reply (error replies included, not thrown), or the
+ * connection's failure. A caller cancelled while it awaits leaves the reply to be read and dropped.
  */
-internal class Pending(val args: List<Any>, val blockFor: Duration) {
-    val bytes: ByteArray = RespWriter.encodeCommand(args)
+internal class Pending(val args: List<Any>, val blockFor: Duration) : OneShot<RespValue>() {
     val effect: Effect? = effectOf(args)
-    val reply = CompletableDeferred<RespValue>()
 
-    /** System.nanoTime() when written; set by the writer before the command becomes visible to the watchdog. */
+    /** System.nanoTime() when it was appended to the output; the watchdog times the reply from here. */
     @Volatile
     var writtenAt: Long = 0L
 

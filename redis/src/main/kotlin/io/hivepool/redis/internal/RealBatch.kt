@@ -5,31 +5,29 @@ import io.hivepool.redis.RedisCommands
 import io.hivepool.redis.RedisPipeline
 import io.hivepool.redis.RedisServerException
 import io.hivepool.redis.RespValue
-import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.async
+import kotlinx.coroutines.completeWith
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.coroutines.startCoroutine
 
-/** A command recorded by a batch, and the outcome its queue { } block awaits. */
-internal class Recorded<R>(val command: Command<R>) {
-    val outcome = CompletableDeferred<R>()
-
+/** A command recorded by a batch; its queue { } block awaits the decoded reply (a [OneShot], no Deferred). */
+internal class Recorded<R>(val command: Command<R>) : OneShot<Any?>() {
     /** Decodes [raw] once, hands it to the waiting block, and returns the value (or the exception) for the list. */
-    fun complete(raw: RespValue): Any? {
-        if (raw is RespValue.Error) return fail(RedisServerException(raw.code, raw.message))
+    fun deliver(raw: RespValue): Any? {
+        if (raw is RespValue.Error) return failWith(RedisServerException(raw.code, raw.message))
         return try {
-            command.decode(raw).also { outcome.complete(it) }
-        } catch (e: Throwable) {
-            fail(e)
+            command.decode(raw).also { complete(it) }
+        } catch (e: Exception) {
+            failWith(e)
         }
     }
 
-    fun fail(e: Throwable): Throwable {
-        outcome.completeExceptionally(e)
+    fun failWith(e: Throwable): Throwable {
+        fail(e)
         return e
     }
 }
@@ -37,21 +35,36 @@ internal class Recorded<R>(val command: Command<R>) {
 /**
  * Records the commands of a pipeline or of a `multi { }` body.
  *
- * [queue] starts its block UNDISPATCHED, so the block runs in the caller's thread up to its first [send], which
- * records the command in order and suspends on its outcome. After the flush each outcome is completed and the
- * block resumes (Unconfined: in the flushing thread). A block's later commands go straight to the flushed
- * connection ([followUps] set) or, inside MULTI, fail: they would land after EXEC.
+ * [queue] starts its block at once in the caller's thread (a bare coroutine: no Job, no dispatcher), so the
+ * block runs up to its first [send], which records the command in order and suspends on its [Recorded]. After the
+ * flush each one is completed and its block resumes inline, in the flushing thread. A block's later commands go
+ * straight to the flushed connection ([followUps] set) or, inside MULTI, fail: they would land after EXEC.
+ * [outstanding] counts the blocks still running (plus one for the batch itself, let go by [awaitQueued]).
  */
 internal class RealBatch : RedisPipeline {
-    private val job = SupervisorJob()
-    private val scope = CoroutineScope(Dispatchers.Unconfined + job)
     private val lock = Any()
     private val recorded = ArrayList<Recorded<*>>() // guarded by lock
     private var sealed = false // guarded by lock
     private var followUps: RedisCommands? = null // guarded by lock
+    private val outstanding = AtomicInteger(1)
+    private val finished = OneShot<Unit>()
 
-    override fun <R> queue(block: suspend RedisCommands.() -> R): Deferred<R> =
-        scope.async(start = CoroutineStart.UNDISPATCHED) { block(this@RealBatch) }
+    override fun <R> queue(block: suspend RedisCommands.() -> R): Deferred<R> {
+        val result = CompletableDeferred<R>()
+        outstanding.incrementAndGet()
+        block.startCoroutine(this, object : Continuation<R> {
+            override val context: CoroutineContext get() = EmptyCoroutineContext
+            override fun resumeWith(result0: Result<R>) {
+                result.completeWith(result0)
+                blockDone()
+            }
+        })
+        return result
+    }
+
+    private fun blockDone() {
+        if (outstanding.decrementAndGet() == 0) finished.complete(Unit)
+    }
 
     override suspend fun <R> send(command: Command<R>): R {
         var target: RedisCommands? = null
@@ -63,7 +76,8 @@ internal class RealBatch : RedisPipeline {
                 Recorded(command).also { recorded += it }
             }
         }
-        if (r != null) return r.outcome.await()
+        @Suppress("UNCHECKED_CAST")
+        if (r != null) return r.await() as R
         val t = target ?: throw IllegalStateException(
             "${command.name} was sent after EXEC: a queue { } block inside multi { } may send one command only",
         )
@@ -85,22 +99,17 @@ internal class RealBatch : RedisPipeline {
 
     /** Fails every recorded command with [e] (the flush did not happen or its connection broke). */
     fun failAll(list: List<Recorded<*>>, e: Throwable) {
-        list.forEach { it.fail(e) }
-        if (e is CancellationException) job.cancel()
+        list.forEach { it.failWith(e) }
     }
 
     /**
      * Waits until every queue block has finished (follow-up commands included), so a lease under the batch is
-     * not released while they run. Cancellable: cancels the blocks.
+     * not released while they run. Call once. Cancellable: stops waiting (a follow-up command already written
+     * finishes on its connection, whose fate the lease decides).
      */
     suspend fun awaitQueued() {
-        job.complete()
-        try {
-            job.join()
-        } catch (e: CancellationException) {
-            job.cancel()
-            throw e
-        }
+        blockDone()
+        finished.await()
     }
 
     /** Records, writes in one flush and completes a pipeline on [conn]; returns the replies in order. */
@@ -113,7 +122,7 @@ internal class RealBatch : RedisPipeline {
             throw e
         }
         val results = ArrayList<Any?>(list.size)
-        for (i in list.indices) results += list[i].complete(replies[i])
+        for (i in list.indices) results += list[i].deliver(replies[i])
         awaitQueued()
         return results
     }

@@ -3,85 +3,70 @@ package io.hivepool.redis.internal
 import io.hivepool.pool.PoolStats
 import io.hivepool.redis.Command
 import io.hivepool.redis.FutureRedisBatch
-import io.hivepool.redis.FutureRedisCommands
 import io.hivepool.redis.FutureRedisConnection
 import io.hivepool.redis.FutureRedisPool
+import io.hivepool.redis.PubSubMessage
 import io.hivepool.redis.RedisBatch
-import io.hivepool.redis.RedisCommands
 import io.hivepool.redis.RedisPool
-import io.hivepool.redis.RespValue
-import io.hivepool.redis.del
-import io.hivepool.redis.execute
-import io.hivepool.redis.exists
-import io.hivepool.redis.expire
-import io.hivepool.redis.get
-import io.hivepool.redis.hget
-import io.hivepool.redis.hgetAll
-import io.hivepool.redis.hset
-import io.hivepool.redis.incr
-import io.hivepool.redis.lpush
-import io.hivepool.redis.publish
-import io.hivepool.redis.rpop
-import io.hivepool.redis.set
+import io.hivepool.redis.RedisSubscription
+import io.hivepool.redis.RedisTransaction
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.future.asCompletableFuture
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.future.future
+import kotlinx.coroutines.launch
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.function.Consumer
 import java.util.function.Function
-import kotlin.time.toKotlinDuration
 
-/** Starts [block] at once in the caller's thread (no hop before the command is queued); cancelling the future cancels it. */
+/**
+ * Starts [block] at once in the caller's thread (no hand-off before the command is queued); cancelling the future
+ * cancels it. In an Unconfined scope the future is also completed where the reply was read, with no hand-off.
+ */
 internal fun <T> CoroutineScope.start(block: suspend CoroutineScope.() -> T): CompletableFuture<T> =
     future(start = CoroutineStart.UNDISPATCHED, block = block)
 
-/** The common commands over any [RedisCommands], as futures. No logic: each is one delegating line. */
-internal open class FutureCommands(private val target: RedisCommands, protected val scope: CoroutineScope) : FutureRedisCommands {
-    override fun get(key: String): CompletableFuture<String?> = scope.start { target.get(key) }
-    override fun set(key: String, value: String): CompletableFuture<Boolean> = scope.start { target.set(key, value) }
-    override fun set(key: String, value: String, ttl: java.time.Duration): CompletableFuture<Boolean> =
-        scope.start { target.set(key, value, expire = ttl.toKotlinDuration()) }
-    override fun del(vararg keys: String): CompletableFuture<Long> = scope.start { target.del(*keys) }
-    override fun exists(vararg keys: String): CompletableFuture<Long> = scope.start { target.exists(*keys) }
-    override fun incr(key: String): CompletableFuture<Long> = scope.start { target.incr(key) }
-    override fun expire(key: String, ttl: java.time.Duration): CompletableFuture<Boolean> =
-        scope.start { target.expire(key, ttl.toKotlinDuration()) }
-    override fun hget(key: String, field: String): CompletableFuture<String?> = scope.start { target.hget(key, field) }
-    override fun hset(key: String, field: String, value: String): CompletableFuture<Long> = scope.start { target.hset(key, field, value) }
-    override fun hgetAll(key: String): CompletableFuture<Map<String, String>> = scope.start { target.hgetAll(key) }
-    override fun lpush(key: String, vararg values: String): CompletableFuture<Long> = scope.start { target.lpush(key, *values) }
-    override fun rpop(key: String): CompletableFuture<String?> = scope.start { target.rpop(key) }
-    override fun publish(channel: String, message: String): CompletableFuture<Long> = scope.start { target.publish(channel, message) }
-    override fun <R> send(command: Command<R>): CompletableFuture<R> = scope.start { target.send(command) }
-    override fun execute(vararg args: String): CompletableFuture<RespValue> = scope.start { target.execute(*args) }
-}
-
-/** [FutureRedisBatch] over a Kotlin batch: each queued command becomes the future of its Deferred. */
+/** [FutureRedisBatch] over a Kotlin batch: each recorded command becomes the future of its Deferred. */
 internal class FutureBatch(private val batch: RedisBatch) : FutureRedisBatch {
     override fun <R> queue(command: Command<R>): CompletableFuture<R> = batch.queue { send(command) }.asCompletableFuture()
-    override fun queue(vararg args: String): CompletableFuture<RespValue> = batch.queue { execute(*args) }.asCompletableFuture()
 }
 
-internal class FutureConnection(private val tx: RealTransaction, scope: CoroutineScope) :
-    FutureCommands(tx, scope), FutureRedisConnection {
+/** A leased connection's Java face: every command through [send], no logic of its own. */
+internal class FutureConnection(private val tx: RedisTransaction, private val scope: CoroutineScope) : FutureRedisConnection {
+    override fun <R> send(command: Command<R>): CompletableFuture<R> = scope.start { tx.send(command) }
     override fun watch(vararg keys: String): CompletableFuture<Void?> = scope.start { tx.watch(*keys); null }
+    override fun unwatch(): CompletableFuture<Void?> = scope.start { tx.unwatch(); null }
     override fun multi(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>?> =
         scope.start { tx.multi { block.accept(FutureBatch(this)) } }
 }
 
-/** The Java face: a thin delegate to [RedisPool]. */
-internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRedisPool,
-    FutureCommands(redisPool, CoroutineScope(SupervisorJob() + Dispatchers.Default)) {
+/**
+ * The Java face: a thin delegate to [RedisPool]. Commands run in an Unconfined scope: started in the caller's
+ * thread, their futures completed in the thread that read the reply, so a command from Java costs no thread
+ * hand-off beyond the reply's own. Subscriptions hand messages to their listener on [Dispatchers.Default] instead:
+ * a slow listener must not hold up the connection's reader.
+ */
+internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRedisPool {
+    private val job = SupervisorJob()
+    private val scope = CoroutineScope(job + Dispatchers.Unconfined)
+    // A failed subscription reports through its done future, not the default uncaught-exception handler.
+    private val listeners = CoroutineScope(job + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
+
     override val stats: PoolStats get() = redisPool.stats
 
+    override fun <R> send(command: Command<R>): CompletableFuture<R> = scope.start { redisPool.send(command) }
+
     override fun <R> withConnection(block: Function<FutureRedisConnection, out CompletionStage<R>>): CompletableFuture<R> =
-        scope.start { redisPool.transaction { block.apply(FutureConnection(this as RealTransaction, scope)).await() } }
+        scope.start { redisPool.transaction { block.apply(FutureConnection(this, scope)).await() } }
 
     override fun transaction(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>?> =
         scope.start { redisPool.transaction { multi { block.accept(FutureBatch(this)) } } }
@@ -89,8 +74,25 @@ internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRe
     override fun pipeline(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>> =
         scope.start { redisPool.pipeline { block.accept(FutureBatch(this)) } }
 
+    override fun subscribe(listener: Consumer<PubSubMessage>, vararg channels: String): RedisSubscription =
+        listen(redisPool.subscribe(*channels), listener)
+
+    override fun psubscribe(listener: Consumer<PubSubMessage>, vararg patterns: String): RedisSubscription =
+        listen(redisPool.psubscribe(*patterns), listener)
+
+    private fun listen(messages: Flow<PubSubMessage>, listener: Consumer<PubSubMessage>): RedisSubscription {
+        val done = CompletableFuture<Void?>()
+        val collector = listeners.launch { messages.collect { listener.accept(it) } }
+        collector.invokeOnCompletion { e -> if (e == null || e is CancellationException) done.complete(null) else done.completeExceptionally(e) }
+        return JobSubscription(collector, done)
+    }
+
     override fun close() {
         redisPool.close()
         scope.cancel()
     }
+}
+
+private class JobSubscription(private val collector: Job, override val done: CompletableFuture<Void?>) : RedisSubscription {
+    override fun close() = collector.cancel()
 }

@@ -10,60 +10,60 @@ import io.hivepool.redis.RedisProtocolException
 import io.hivepool.redis.RedisServerException
 import io.hivepool.redis.RedisTimeoutException
 import io.hivepool.redis.RespValue
+import io.hivepool.redis.internal.resp.RespParser
 import io.hivepool.redis.internal.resp.RespReader
-import io.ktor.network.sockets.Socket
-import io.ktor.network.sockets.awaitClosed
-import io.ktor.network.sockets.openReadChannel
-import io.ktor.network.sockets.openWriteChannel
-import io.ktor.utils.io.writeFully
+import io.hivepool.redis.internal.resp.RespWriter
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
-import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import java.util.concurrent.atomic.AtomicLong
-import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.nanoseconds
 
 /**
- * The connection: one writer, one reader and one watchdog coroutine around a FIFO of pending replies.
+ * The connection: callers write, one reader reads, one watchdog keeps time, around a FIFO of pending replies.
  *
  * ```
- * send() --encode--> [queue] --writer: drain all, write, flush once--> socket
- *                                 \--> [pending FIFO] <--reader: one reply per head-- socket
- *                                          ^-- watchdog: head unanswered past commandTimeout => fail all
+ * send(): encode into [out] + append to [pending] (one lock) --> the sender that finds nobody flushing
+ *         flushes [out] itself: straight into the socket, no hand-off; what could not be written (socket
+ *         full) is finished by a writer coroutine that waits on the selector
+ * reader: socket --RespParser (no suspension per value)--> head of [pending] --> resumes its caller
+ * watchdog: head unanswered past commandTimeout (+ its block time) => fail all
  * ```
- * The writer appends to the FIFO before writing, so a reply can never arrive for a command the FIFO does not
- * hold yet. Any failure goes through [fail] once: the socket is closed and every pending and queued command is
- * failed with the same cause, so no caller waits forever.
+ * Bytes and FIFO entries are appended under the same lock, so replies can only ever match their commands in
+ * order, and a command is "written" the moment send() appends it: cancelling its caller afterwards leaves the
+ * reply to be read and dropped. One flusher at a time (guarded by [flushing]) writes whole buffers, so commands
+ * from many callers never interleave their bytes, however the socket splits the writes. Any failure goes
+ * through [fail] once: the socket is closed and every pending command is failed with the same cause.
  */
 internal class RealRedisConnection(
     override val config: RedisConnectionConfig,
-    private val socket: Socket,
+    socket: io.ktor.network.sockets.Socket,
     private val scope: CoroutineScope,
+    direct: Boolean = Transport.Direct.supports(socket),
 ) : RedisConnection {
-    private val input = socket.openReadChannel()
-    private val output = socket.openWriteChannel(autoFlush = false)
-    // A batch can be taken by the writer's receive() and then dropped, never processed: when fail() cancels the
-    // writer after the hand-over but before the writer runs (its wake-up still queued in a dispatcher or in an
-    // Unconfined event loop). fail() no longer sees it in the queue, so it is failed here, else its caller waits forever.
-    private val queue = Channel<List<Pending>>(Channel.UNLIMITED) { lost -> lost.forEach { it.reply.completeExceptionally(lostCause()) } }
-    private val wakeWatchdog = Channel<Unit>(Channel.CONFLATED)
+    private val transport: Transport = if (direct) Transport.Direct(socket, SharedSelector.manager) else Transport.Channels(socket)
     private val endpoint = config.endpoint
 
     private val lock = Any()
     private val pending = ArrayDeque<Pending>() // guarded by lock
     private val tracker = StateTracker(config.db) // guarded by lock
-    private var failure: RedisException? = null // guarded by lock; set once
+    private var out = RespWriter(INITIAL_OUT) // guarded by lock: encoded commands not yet taken by a flusher
+    private var flushing = false // guarded by lock: a flusher owns [spare] and the socket's write side
+    private var spare = RespWriter(INITIAL_OUT) // owned by the flusher
+
+    @Volatile
+    private var failure: RedisException? = null // set once, under lock
 
     /** System.nanoTime() of the last reply; a command queued behind a slow one is timed from here. */
     @Volatile
     private var lastReplyAt = System.nanoTime()
 
-    /** Flushes written so far; tests use it to see auto-pipelining. */
+    /** Writes to the socket so far (one per buffer flushed); tests use it to see auto-pipelining. */
     private val flushCount = AtomicLong()
     internal val flushes: Long get() = flushCount.get()
     internal val pendingCount: Int get() = synchronized(lock) { pending.size }
@@ -83,42 +83,138 @@ internal class RealRedisConnection(
     @Volatile
     override var pushHandler: (RespValue.Push) -> Unit = {}
 
-    override val isOpen: Boolean get() = synchronized(lock) { failure == null }
-    override val isBroken: Boolean get() = !isOpen
-    override val isDirty: Boolean get() = synchronized(lock) { tracker.isDirty }
+    override val isOpen: Boolean get() = failure == null
+    override val isBroken: Boolean get() = failure != null
+    override val isDirty: Boolean get() = resetRequired || synchronized(lock) { tracker.isDirty }
+
+    /** A RESET was cut short (its borrower was cancelled): the state is unknown until the next one completes. */
+    @Volatile
+    private var resetRequired = false
+
+    fun requireReset() {
+        resetRequired = true
+    }
     override val state: RedisConnectionState get() = synchronized(lock) { tracker.snapshot() }
 
     /** Blocking commands written and not yet answered; what [state] says, without building a snapshot. */
     internal val blockingInFlight: Int get() = synchronized(lock) { tracker.blockingInFlight }
 
     fun start() {
-        // Unconfined: an idle writer wakes in the thread of the send() that woke it and writes at once, and the
-        // reader parses on the thread Ktor delivered the bytes on: each saves a thread hand-off per flush/read.
-        // Commands sent while the writer is busy still pile up and leave together in its next flush. Neither
-        // loop blocks, and both hold [lock] only briefly.
-        scope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) { writeLoop() }
+        // Unconfined: the reader parses on the thread the selector woke it on, and resumes callers from there.
         scope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) { readLoop() }
         if (config.commandTimeout.isFinite()) scope.launch { watchLoop() }
     }
 
     override suspend fun <R> send(command: Command<R>): R {
-        val reply = exchange(listOf(Pending(command.args, command.blockFor))).single()
+        val p = Pending(command.args, command.blockFor)
+        if (append(p, null)) flush()
+        val reply = p.await()
         if (reply is RespValue.Error) throw RedisServerException(reply.code, reply.message)
         return command.decode(reply)
     }
 
     /**
      * Writes [batch] in one flush and returns the replies in order, error replies included (not thrown).
-     * Cancellable as [send]: a cancelled caller's commands are skipped if not yet written, else read and dropped.
+     * Cancellable as [send]: the commands are written before the first suspension; a cancelled caller's replies
+     * are read and dropped.
      */
     suspend fun exchange(batch: List<Pending>): List<RespValue> {
-        if (queue.trySend(batch).isFailure) throw closedError()
+        if (batch.isEmpty()) return emptyList()
+        if (append(null, batch)) flush()
+        val replies = ArrayList<RespValue>(batch.size)
+        for (p in batch) replies += p.await()
+        return replies
+    }
+
+    /**
+     * Encodes [one] or every command of [many] into [out] and queues them for their replies, in one critical
+     * section so no other caller's command lands between them. Returns true when the caller must flush (nobody
+     * else is). A command whose arguments cannot be encoded throws here and leaves nothing behind.
+     */
+    private fun append(one: Pending?, many: List<Pending>?): Boolean = synchronized(lock) {
+        failure?.let { throw closedError(it) }
+        val mark = out.size
         try {
-            return batch.map { it.reply.await() }
-        } catch (e: CancellationException) {
-            batch.forEach { it.reply.cancel() }
+            if (one != null) out.writeCommand(one.args) else for (p in many!!) out.writeCommand(p.args)
+        } catch (e: Throwable) {
+            out.truncate(mark)
             throw e
         }
+        val now = System.nanoTime()
+        if (one != null) track(one, now) else for (p in many!!) track(p, now)
+        if (flushing) return false
+        flushing = true
+        true
+    }
+
+    private fun track(p: Pending, now: Long) { // under lock
+        p.writtenAt = now
+        if (tracker.onWrite(p.effect, p.args, protocol)) pending.addLast(p) else p.complete(RespValue.Null)
+    }
+
+    /**
+     * Writes [out] to the socket from the caller's thread until nothing is left (more may be appended meanwhile:
+     * they leave in the next round). When the socket is full, a writer coroutine finishes the job on the selector,
+     * so the caller never waits for other callers' bytes and its cancellation can never cut a write short.
+     */
+    private fun flush() {
+        var rounds = 0
+        while (true) {
+            val w = takeOutput() ?: return
+            val written = try {
+                transport.writeNow(w.buf, 0, w.size)
+            } catch (e: Throwable) {
+                failWrite(e)
+                return
+            }
+            if (written < w.size) {
+                writeInBackground(w, written)
+                return
+            }
+            flushCount.incrementAndGet()
+            w.clear()
+            if (++rounds == MAX_FLUSH_ROUNDS) {
+                writeInBackground(null, 0)
+                return
+            }
+        }
+    }
+
+    /** Swaps the filled [out] for the empty [spare] and returns it; or ends the flusher's turn when empty. */
+    private fun takeOutput(): RespWriter? = synchronized(lock) {
+        if (out.size == 0 || failure != null) {
+            flushing = false
+            return null
+        }
+        val w = out
+        out = spare
+        spare = w
+        w
+    }
+
+    /** Writes the rest of [first] from [from] (or, when null, whatever is queued), then keeps flushing. */
+    private fun writeInBackground(first: RespWriter?, from: Int) {
+        scope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) {
+            try {
+                var w: RespWriter? = first ?: takeOutput()
+                var off = from
+                while (w != null) {
+                    transport.write(w.buf, off, w.size - off)
+                    flushCount.incrementAndGet()
+                    w.clear()
+                    w = takeOutput()
+                    off = 0
+                }
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Throwable) {
+                failWrite(e)
+            }
+        }
+    }
+
+    private fun failWrite(e: Throwable) {
+        fail(e as? RedisException ?: RedisConnectionException("writing to $endpoint failed: ${e.message ?: e::class.simpleName}", e))
     }
 
     override suspend fun reset() {
@@ -126,6 +222,7 @@ internal class RealRedisConnection(
             "cannot reset $endpoint while a blocking command is in flight; close the connection instead"
         }
         Handshake(this, config).run(afterReset = true)
+        resetRequired = false
     }
 
     override fun close() {
@@ -134,73 +231,44 @@ internal class RealRedisConnection(
 
     /** Suspends until the socket is really closed: Ktor finishes closing it asynchronously after [close]. */
     internal suspend fun awaitClosed() {
-        socket.awaitClosed()
+        transport.awaitClosed()
     }
 
     override fun toString(): String = "RedisConnection($endpoint, protocol=$protocol, open=$isOpen)"
 
-    private suspend fun writeLoop() {
-        val batch = ArrayList<Pending>()
-        try {
-            while (true) {
-                batch.clear()
-                batch.addAll(queue.receive())
-                // Auto-pipelining: everything queued while the last write was under way leaves in this flush.
-                while (true) batch.addAll(queue.tryReceive().getOrNull() ?: break)
-                val now = System.nanoTime()
-                var toWrite = 0
-                synchronized(lock) {
-                    val cause = failure
-                    for (i in batch.indices) {
-                        val p = batch[i]
-                        when {
-                            cause != null -> p.reply.completeExceptionally(cause)
-                            p.reply.isCancelled -> {} // cancelled before it left: never sent
-                            else -> {
-                                batch[toWrite++] = p
-                                p.writtenAt = now
-                                if (tracker.onWrite(p.effect, p.args, protocol)) pending.addLast(p) else p.reply.complete(RespValue.Null)
-                            }
-                        }
-                    }
-                    if (cause != null) return
-                }
-                if (toWrite == 0) continue
-                wakeWatchdog.trySend(Unit)
-                for (i in 0 until toWrite) output.writeFully(batch[i].bytes)
-                output.flush()
-                flushCount.incrementAndGet()
-            }
-        } catch (e: CancellationException) {
-            throw e
-        } catch (e: Throwable) {
-            fail(RedisConnectionException("writing to $endpoint failed: ${e.message ?: e::class.simpleName}", e))
-        }
-    }
-
     private suspend fun readLoop() {
-        val reader = RespReader(input, config.maxBulkLength, config.maxNestingDepth)
+        val parser = RespParser(config.maxBulkLength, config.maxNestingDepth)
         try {
             while (true) {
-                val value = reader.read() ?: throw RedisConnectionException("connection closed by the server ($endpoint)")
-                val push = asPush(value)
-                if (push != null) {
-                    deliver(push)
-                    continue
+                while (true) onValue(parser.parse() ?: break)
+                parser.prepareForRead()
+                val n = transport.read(parser.buffer, parser.end, parser.buffer.size - parser.end)
+                if (n < 0) {
+                    if (parser.isBetweenValues) throw RedisConnectionException("connection closed by the server ($endpoint)")
+                    throw RespReader.truncated()
                 }
-                val p = synchronized(lock) {
-                    pending.removeFirstOrNull()?.also { tracker.onReply(it.effect, it.args, value) }
-                } ?: throw RedisProtocolException("invalid RESP from server: a reply arrived with no command waiting for it: ${value.toString().take(100)}")
-                lastReplyAt = System.nanoTime()
-                p.reply.complete(value)
+                parser.advance(n)
             }
         } catch (e: CancellationException) {
             throw e
         } catch (e: RedisException) {
             fail(e)
-        } catch (e: Throwable) {
+        } catch (e: Exception) {
             fail(RedisConnectionException("reading from $endpoint failed: ${e.message ?: e::class.simpleName}", e))
         }
+    }
+
+    private fun onValue(value: RespValue) {
+        val push = asPush(value)
+        if (push != null) {
+            deliver(push)
+            return
+        }
+        val p = synchronized(lock) {
+            pending.removeFirstOrNull()?.also { tracker.onReply(it.effect, it.args, value) }
+        } ?: throw RedisProtocolException("invalid RESP from server: a reply arrived with no command waiting for it: ${value.toString().take(100)}")
+        lastReplyAt = System.nanoTime()
+        p.complete(value)
     }
 
     /** RESP3 push frames, and in RESP2 the arrays a subscribed connection receives instead of replies. */
@@ -216,17 +284,22 @@ internal class RealRedisConnection(
     private fun deliver(push: RespValue.Push) {
         try {
             pushHandler(push)
-        } catch (e: Throwable) {
-            if (e is CancellationException) throw e
+        } catch (e: Exception) {
             // A faulty handler must not take the connection down with it.
         }
     }
 
+    /**
+     * Keeps time without being told about each command: it looks at the head of the FIFO, sleeps until that
+     * head's deadline, and looks again; with nothing pending it looks every quarter of commandTimeout. So a lost
+     * reply is noticed within 1.25 × commandTimeout, and sending a command arms no timer.
+     */
     private suspend fun watchLoop() {
+        val idleTick = maxOf(config.commandTimeout / 4, 1.milliseconds)
         while (true) {
             val head = synchronized(lock) { pending.firstOrNull() }
             if (head == null) {
-                wakeWatchdog.receive()
+                delay(idleTick)
                 continue
             }
             val limit = config.commandTimeout + head.blockFor
@@ -254,7 +327,7 @@ internal class RealRedisConnection(
         }
     }
 
-    /** Breaks the connection once: closes the socket, fails every pending and queued command with [cause]. */
+    /** Breaks the connection once: closes the socket, fails every pending command with [cause]. */
     internal fun fail(cause: RedisException) {
         val failed: List<Pending>
         synchronized(lock) {
@@ -262,26 +335,22 @@ internal class RealRedisConnection(
             failure = cause
             failed = pending.toList()
             pending.clear()
+            out.clear()
         }
-        queue.close()
-        while (true) queue.tryReceive().getOrNull()?.forEach { it.reply.completeExceptionally(cause) } ?: break
-        failed.forEach { it.reply.completeExceptionally(cause) }
+        failed.forEach { it.fail(cause) }
         try {
-            socket.close()
-        } catch (_: Throwable) {
+            transport.close()
+        } catch (_: Exception) {
         }
         scope.cancel()
     }
 
-    private fun lostCause(): RedisException =
-        synchronized(lock) { failure } ?: RedisConnectionException("connection to $endpoint failed before the command was written")
-
-    private fun closedError(): RedisConnectionException {
-        val cause = synchronized(lock) { failure }
-        return RedisConnectionException("connection to $endpoint is closed${cause?.let { ": ${it.message}" } ?: ""}", cause)
-    }
+    private fun closedError(cause: RedisException?): RedisConnectionException =
+        RedisConnectionException("connection to $endpoint is closed${cause?.let { ": ${it.message}" } ?: ""}", cause)
 
     private companion object {
+        const val INITIAL_OUT = 4 * 1024
+        const val MAX_FLUSH_ROUNDS = 16 // then a writer coroutine takes over, so one caller is not held flushing for others
         val RESP2_PUBSUB_KINDS = setOf(
             "message", "pmessage", "smessage", "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe",
         )

@@ -9,6 +9,7 @@ import io.hivepool.redis.RedisConnection
 import io.hivepool.redis.RedisPipeline
 import io.hivepool.redis.RedisPool
 import io.hivepool.redis.RedisPoolConfig
+import io.hivepool.redis.RedisPoolConnections
 import io.hivepool.redis.RedisTransaction
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineName
@@ -32,11 +33,10 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     private val commandTimeout = config.connection.commandTimeout
 
-    override val pool: Pool<RedisConnection> = Pool(
-        RedisConnectionManager(config.connection, config.checkOnRecycle, config.pool.validateAfterIdle),
-        // The manager decides on every borrow whether a PING or RESET is due; it does no I/O otherwise.
-        config.pool.toBuilder().also { it.validateAfterIdle = Duration.ZERO }.build(),
-    )
+    private val manager = RedisConnectionManager(config.connection, config.checkOnRecycle)
+
+    // The generic pool runs with the configured validateAfterIdle; the manager's needsRecycle adds dirty connections.
+    override val pool: Pool<RedisConnection> = Pool(manager, config.pool)
 
     /** Background refills of shared connections; a child of the configured scope, cancelled by close. */
     private val scope = CoroutineScope(
@@ -47,7 +47,42 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     override val stats: PoolStats get() = pool.stats
 
-    override suspend fun <R> send(command: Command<R>): R = when (routeOf(command)) {
+    override val connections: RedisPoolConnections
+        get() {
+            val s = pool.stats
+            // A slot is filled after the pool counted its lease and emptied before the lease goes back, so
+            // held <= inUse but for a moment between the two reads.
+            val shared = shared.held.coerceAtMost(s.inUse)
+            return RedisPoolConnections(s.size, s.idle, s.inUse - shared, shared, s.creating, s.waiters, pool.config.maxSize)
+        }
+
+    /** Metrics hooks (RedisPoolMetrics); null = none, the usual case, which costs a volatile read. */
+    @Volatile
+    internal var instrumentation: PoolInstrumentation? = null
+        set(value) {
+            field = value
+            manager.instrumentation = value
+        }
+
+    // Both branches are tail calls, so send itself allocates no continuation: unobserved, it costs a null check.
+    override suspend fun <R> send(command: Command<R>): R {
+        val hooks = instrumentation
+        return if (hooks == null) route(command) else sendObserved(hooks, command)
+    }
+
+    private suspend fun <R> sendObserved(hooks: PoolInstrumentation, command: Command<R>): R {
+        val token = hooks.commandStarted(command)
+        val result = try {
+            route(command)
+        } catch (e: Throwable) {
+            hooks.commandEnded(token, e)
+            throw e
+        }
+        hooks.commandEnded(token, null)
+        return result
+    }
+
+    private suspend fun <R> route(command: Command<R>): R = when (routeOf(command)) {
         Route.SHARED -> shared.connection().send(command)
         Route.EXCLUSIVE -> use { it.send(command) }
     }
@@ -56,16 +91,21 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     override suspend fun <R> use(block: suspend (RedisConnection) -> R): R {
         val lease = pool.acquire()
+        val hooks = instrumentation
+        val since = if (hooks == null) 0L else System.nanoTime()
         val result = try {
             block(lease.connection)
         } catch (e: CancellationException) {
             abandon(lease)
+            hooks?.leaseUsed(System.nanoTime() - since)
             throw e
         } catch (e: Throwable) {
             lease.release() // the manager's isBroken() keeps it after a server error, destroys it after a connection error
+            hooks?.leaseUsed(System.nanoTime() - since)
             throw e
         }
         lease.release()
+        hooks?.leaseUsed(System.nanoTime() - since)
         return result
     }
 

@@ -61,7 +61,7 @@ internal class RealTransaction(private val conn: RealRedisConnection) : RedisTra
                     ""
                 }
                 val e = RedisServerException(exec.code, exec.message + detail)
-                list.forEachIndexed { i, r -> (queued[i] as? RespValue.Error)?.let { r.complete(it) } ?: r.fail(e) }
+                list.forEachIndexed { i, r -> (queued[i] as? RespValue.Error)?.let { r.deliver(it) } ?: r.failWith(e) }
                 batch.awaitQueued()
                 throw e
             }
@@ -76,7 +76,7 @@ internal class RealTransaction(private val conn: RealRedisConnection) : RedisTra
                 aborted = false
                 val results = Replies.elements(exec)
                 if (results.size != list.size) Replies.unexpected(exec, "${list.size} EXEC results")
-                val out = list.mapIndexed { i, r -> r.complete(results[i]) }
+                val out = list.mapIndexed { i, r -> r.deliver(results[i]) }
                 batch.awaitQueued()
                 return out
             }

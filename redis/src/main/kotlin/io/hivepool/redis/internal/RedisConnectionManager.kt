@@ -5,34 +5,52 @@ import io.hivepool.pool.ConnectionManager
 import io.hivepool.redis.Command
 import io.hivepool.redis.RedisConnection
 import io.hivepool.redis.RedisConnectionConfig
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.withTimeoutOrNull
-import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
 /**
  * Makes, checks and closes Redis connections for the generic pool.
  *
- * The generic pool runs with validateAfterIdle = ZERO, so [recycle] is called on every borrow; it decides
- * cheaply (no I/O for a clean, recently used connection) whether a PING ([checkOnRecycle], or idle >=
- * [validateAfterIdle]) or a RESET + handshake (dirty state) is due.
+ * The pool recycles a connection on borrow only when it is due: idle >= validateAfterIdle, [checkOnRecycle],
+ * or [needsRecycle] (its last user left it dirty). A clean, recently used connection is handed out with no I/O
+ * and no timer. [recycle] then sends RESET + handshake (dirty) or PING (everything else).
  */
 internal class RedisConnectionManager(
     private val config: RedisConnectionConfig,
     private val checkOnRecycle: Boolean,
-    private val validateAfterIdle: Duration,
 ) : ConnectionManager<RedisConnection> {
-    override suspend fun create(): RedisConnection = Connector.connect(config)
+    /** Set by the pool with its metrics hooks; null (the usual case) = create is not timed. */
+    @Volatile
+    var instrumentation: PoolInstrumentation? = null
+
+    override suspend fun create(): RedisConnection {
+        val hooks = instrumentation ?: return Connector.connect(config)
+        val start = System.nanoTime()
+        return Connector.connect(config).also { hooks.connectionCreated(System.nanoTime() - start) }
+    }
+
+    override fun needsRecycle(conn: RedisConnection): Boolean = checkOnRecycle || conn.isDirty
 
     override suspend fun recycle(conn: RedisConnection, info: ConnectionInfo): Boolean {
         if (conn.isBroken) return false
         if (conn.blockingInFlight > 0) return false
         if (conn.isDirty) {
-            conn.reset() // RESET + handshake: one round trip, which also proves the connection alive
+            val real = conn as RealRedisConnection
+            try {
+                real.reset() // RESET + handshake: one round trip, which also proves the connection alive
+            } catch (e: CancellationException) {
+                real.requireReset() // cut short: its replies are dropped, but the next borrower resets it again
+                throw e
+            }
             return !conn.isDirty
         }
-        if (checkOnRecycle || info.idleTime >= validateAfterIdle) conn.send(PING)
+        conn.send(PING)
         return true
     }
+
+    /** A check cut short by its borrower's cancellation leaves a usable connection: its reply is read and dropped. */
+    override fun isReusableAfterCancelledRecycle(conn: RedisConnection): Boolean = !conn.isBroken
 
     /** Closed or protocol-broken, or still running a blocking command (its reply would reach the next user). */
     override fun isBroken(conn: RedisConnection): Boolean = conn.isBroken || conn.blockingInFlight > 0

@@ -60,6 +60,16 @@ internal object Replies {
         if (v !is RespValue.SimpleString) unexpected(v, "OK")
     }
 
+    /** `+OK` as Java's "no value" (a `Command<Void?>` reads well from Java and from Kotlin alike). */
+    fun ok(v: RespValue): Void? {
+        unit(v)
+        return null
+    }
+
+    fun stringsOrNull(v: RespValue): List<String>? = if (v == RespValue.Null) null else strings(v)
+
+    fun raw(v: RespValue): RespValue = v
+
     fun doubleOrNull(v: RespValue): Double? = when (v) {
         is RespValue.Double -> v.value
         is RespValue.Integer -> v.value.toDouble()

@@ -87,6 +87,9 @@ internal class SharedConnections(
         }
     }
 
+    /** Slots holding a connection right now (a broken one counts until a caller notices and empties its slot). */
+    val held: Int get() = slots.count { it.lease.get() != null }
+
     /** Lets go of every shared connection (the closing pool destroys them). */
     fun close() {
         closed = true

@@ -1,6 +1,7 @@
 package io.hivepool.redis.cluster
 
 import io.hivepool.redis.Command
+import io.hivepool.redis.Popped
 import io.hivepool.redis.RedisServerException
 import io.hivepool.redis.blpop
 import io.hivepool.redis.cluster.internal.RealRedisClusterPool
@@ -107,11 +108,11 @@ class ClusterRoutingSpec : FunSpec({
 
     test("a blocking command leases a connection on its key's node and gets the element pushed later") {
         client.del("blk:list")
-        val popped: Deferred<Pair<String, String>?> = async(start = CoroutineStart.UNDISPATCHED) { client.blpop("blk:list", timeout = 5.seconds) }
+        val popped: Deferred<Popped<String>?> = async(start = CoroutineStart.UNDISPATCHED) { client.blpop("blk:list", timeout = 5.seconds) }
         val owner = cluster.ownerOf("blk:list")
         while (!owner.command("CLIENT", "LIST").contains("cmd=blpop")) delay(5.milliseconds)
         client.rpush("blk:list", "x")
-        popped.await() shouldBe ("blk:list" to "x")
+        popped.await() shouldBe Popped("blk:list", "x")
     }
 
     test("keyless commands go to a primary, FLUSHALL to all of them") {

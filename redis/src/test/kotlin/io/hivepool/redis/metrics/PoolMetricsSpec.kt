@@ -52,14 +52,17 @@ private fun TestScope.pool(manager: ConnectionManager<Int>, configure: PoolConfi
         configure()
     }
 
-private fun MeterRegistry.gauge(name: String): Double = get(name).tag("pool", "orders").gauge().value()
+private const val POOL = "db.client.connection.pool.name"
+private const val STATE = "db.client.connection.state"
+
+private fun MeterRegistry.gauge(name: String, vararg tags: String): Double = get(name).tags(*tags).tag(POOL, "orders").gauge().value()
 private fun MeterRegistry.count(name: String, vararg tags: String): Double =
-    get(name).tags(*tags).tag("pool", "orders").functionCounter().count()
+    get(name).tags(*tags).tag(POOL, "orders").functionCounter().count()
 
 class PoolMetricsSpec : FunSpec({
-    test("the gauges follow the pool's size, idle, in use, waiters and creating") {
+    test("the OpenTelemetry gauges follow the pool's idle and used connections, its limits and its waiters") {
         runTest {
-            val pool = pool(IntManager()) { maxSize = 2 }
+            val pool = pool(IntManager()) { maxSize = 2; minIdle = 0; maxIdle = 1 }
             val registry = SimpleMeterRegistry()
             PoolMetrics(pool).bindTo(registry)
 
@@ -70,21 +73,25 @@ class PoolMetricsSpec : FunSpec({
             val waiter = async { pool.acquire() }
             runCurrent()
 
-            registry.gauge("hivepool.pool.size") shouldBe 2.0
-            registry.gauge("hivepool.pool.idle") shouldBe 0.0
-            registry.gauge("hivepool.pool.in.use") shouldBe 2.0
-            registry.gauge("hivepool.pool.waiters") shouldBe 1.0
-            registry.gauge("hivepool.pool.creating") shouldBe 0.0
+            registry.gauge("db.client.connection.count", STATE, "idle") shouldBe 0.0
+            registry.gauge("db.client.connection.count", STATE, "used") shouldBe 2.0
+            registry.gauge("db.client.connection.pending_requests") shouldBe 1.0
+            registry.gauge("db.client.connection.max") shouldBe 2.0
+            registry.gauge("db.client.connection.idle.max") shouldBe 1.0
+            registry.gauge("db.client.connection.idle.min") shouldBe 0.0
 
             b.release()
             waiter.await().release()
             c.release()
-            registry.gauge("hivepool.pool.idle") shouldBe 2.0
-            registry.gauge("hivepool.pool.in.use") shouldBe 0.0
-            registry.gauge("hivepool.pool.waiters") shouldBe 0.0
+            registry.gauge("db.client.connection.count", STATE, "idle") shouldBe 1.0 // maxIdle = 1: the other was closed
+            registry.gauge("db.client.connection.count", STATE, "used") shouldBe 0.0
+            registry.gauge("db.client.connection.pending_requests") shouldBe 0.0
             registry.count("hivepool.pool.acquires", "result", "hit") shouldBe pool.stats.hits.toDouble()
             registry.count("hivepool.pool.acquires", "result", "miss") shouldBe pool.stats.misses.toDouble()
             registry.count("hivepool.pool.creates") shouldBe 2.0
+
+            pool.resize(5)
+            registry.gauge("db.client.connection.max") shouldBe 5.0
         }
     }
 
@@ -96,7 +103,7 @@ class PoolMetricsSpec : FunSpec({
 
             registry.meters.size shouldBe 18
             registry.meters.forEach { meter ->
-                meter.id.getTag("pool") shouldBe "orders"
+                meter.id.getTag(POOL) shouldBe "orders"
                 meter.id.getTag("app") shouldBe "shop"
             }
         }
@@ -121,7 +128,7 @@ class PoolMetricsSpec : FunSpec({
             shouldThrow<ConnectionCreateException> { pool.acquire() }.message shouldBe
                 "could not create a connection for pool orders: no route to host"
 
-            registry.count("hivepool.pool.timeouts") shouldBe 1.0
+            registry.count("db.client.connection.timeouts") shouldBe 1.0
             registry.count("hivepool.pool.creates") shouldBe 1.0
             registry.count("hivepool.pool.create.failures") shouldBe 1.0
         }
@@ -172,7 +179,7 @@ class PoolMetricsSpec : FunSpec({
         }
     }
 
-    test("the wait timer counts queued acquires and their total time") {
+    test("the wait_time timer counts queued acquires and their total time") {
         runTest {
             val pool = pool(IntManager()) { maxSize = 1 }
             val registry = SimpleMeterRegistry()
@@ -185,10 +192,9 @@ class PoolMetricsSpec : FunSpec({
             held.release()
             waiter.await().release()
 
-            val timer = registry.get("hivepool.pool.wait").tag("pool", "orders").functionTimer()
+            val timer = registry.get("db.client.connection.wait_time").tag(POOL, "orders").functionTimer()
             timer.count() shouldBe 1.0
             timer.totalTime(TimeUnit.SECONDS) shouldBe 3.0
-            registry.get("hivepool.pool.wait.max").timeGauge().value(TimeUnit.SECONDS) shouldBe 3.0
         }
     }
 
@@ -201,10 +207,10 @@ class PoolMetricsSpec : FunSpec({
             metrics.bindTo(first)
             metrics.bindTo(second)
             first.meters.map { it.id.name }.toSet() shouldContainExactlyInAnyOrder listOf(
-                "hivepool.pool.size", "hivepool.pool.idle", "hivepool.pool.in.use", "hivepool.pool.waiters",
-                "hivepool.pool.creating", "hivepool.pool.acquires", "hivepool.pool.timeouts", "hivepool.pool.creates",
+                "db.client.connection.count", "db.client.connection.max", "db.client.connection.idle.max",
+                "db.client.connection.idle.min", "db.client.connection.pending_requests", "db.client.connection.timeouts",
+                "db.client.connection.wait_time", "hivepool.pool.acquires", "hivepool.pool.creates",
                 "hivepool.pool.create.failures", "hivepool.pool.leaks", "hivepool.pool.destroys",
-                "hivepool.pool.wait", "hivepool.pool.wait.max",
             )
 
             metrics.unbind()

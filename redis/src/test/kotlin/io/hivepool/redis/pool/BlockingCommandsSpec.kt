@@ -1,5 +1,6 @@
 package io.hivepool.redis.pool
 
+import io.hivepool.redis.Popped
 import io.hivepool.redis.blpop
 import io.hivepool.redis.del
 import io.hivepool.redis.get
@@ -46,7 +47,7 @@ class BlockingCommandsSpec : FunSpec({
             awaitBlocked("blk-use")
             waiter.cancelAndJoin()
             pool.rpush("blk:u", "x")
-            pool.blpop("blk:u", timeout = 5.seconds) shouldBe ("blk:u" to "x")
+            pool.blpop("blk:u", timeout = 5.seconds) shouldBe Popped("blk:u", "x")
         }
     }
 

@@ -4,6 +4,7 @@ import io.hivepool.redis.Command
 import io.hivepool.redis.RedisConnectionException
 import io.hivepool.redis.RedisScript
 import io.hivepool.redis.RespValue
+import io.hivepool.redis.Popped
 import io.hivepool.redis.blpop
 import io.hivepool.redis.del
 import io.hivepool.redis.eval
@@ -93,7 +94,7 @@ class PoolLevelCommandsSpec : FunSpec({
                     waiting = server.command("CLIENT", "LIST").lines().count { "name=plc-block" in it && "cmd=blpop" in it }
                 }
                 pool.rpush("plc:q", "x")
-                popped.await() shouldBe ("plc:q" to "x")
+                popped.await() shouldBe Popped("plc:q", "x")
             }
             server.clientsNamed("plc-block") shouldBe 2
         }

@@ -9,7 +9,9 @@ import io.ktor.utils.io.writeFully
  * CRLF), and, for fake servers and round-trip tests, any [RespValue]. Not thread-safe: one writer owns it.
  */
 internal class RespWriter(initialSize: Int = 8 * 1024) {
-    private var buf = ByteArray(initialSize)
+    /** The encoded bytes are `buf[0 until size]`. */
+    var buf = ByteArray(initialSize)
+        private set
 
     /** Number of bytes encoded since the last [clear]. */
     var size: Int = 0
@@ -22,7 +24,34 @@ internal class RespWriter(initialSize: Int = 8 * 1024) {
     fun writeCommand(args: List<Any>) {
         require(args.isNotEmpty()) { "a command needs at least its name" }
         header('*', args.size.toLong())
-        for (arg in args) writeBulk(argBytes(arg))
+        for (i in args.indices) writeArg(args[i])
+    }
+
+    /** One argument as a bulk string, encoded straight into the buffer (no intermediate array for text and integers). */
+    private fun writeArg(arg: Any) {
+        when (arg) {
+            is String -> if (isAscii(arg)) {
+                header('$', arg.length.toLong())
+                ensure(arg.length + 2)
+                for (i in arg.indices) buf[size + i] = arg[i].code.toByte()
+                size += arg.length
+                crlf()
+            } else {
+                writeBulk(arg.encodeToByteArray())
+            }
+            is Int, is Long, is Short, is Byte -> {
+                val n = (arg as Number).toLong()
+                header('$', digits(n).toLong())
+                number(n)
+                crlf()
+            }
+            else -> writeBulk(argBytes(arg))
+        }
+    }
+
+    /** Drops everything encoded after [mark] (a previous [size]): a command whose encoding failed half-way. */
+    fun truncate(mark: Int) {
+        size = mark
     }
 
     /** Appends [value] in its RESP3 form (RESP2 forms for the types RESP2 has). */
@@ -77,7 +106,28 @@ internal class RespWriter(initialSize: Int = 8 * 1024) {
         crlf()
     }
 
-    private fun header(type: Char, n: Long) = line(type, n.toString())
+    private fun header(type: Char, n: Long) {
+        ensure(1)
+        buf[size++] = type.code.toByte()
+        number(n)
+        crlf()
+    }
+
+    /** [n] as decimal digits, written in place. */
+    private fun number(n: Long) {
+        val len = digits(n)
+        ensure(len)
+        var v = n
+        var i = size + len - 1
+        if (v < 0) buf[size] = '-'.code.toByte()
+        if (v == 0L) buf[i] = '0'.code.toByte()
+        while (v != 0L) {
+            val d = (v % 10).toInt()
+            buf[i--] = ('0'.code + if (d < 0) -d else d).toByte()
+            v /= 10
+        }
+        size += len
+    }
 
     private fun line(type: Char, text: String) {
         ensure(1)
@@ -111,7 +161,22 @@ internal class RespWriter(initialSize: Int = 8 * 1024) {
             return w.buf
         }
 
-        private fun digits(n: Long): Int = n.toString().length
+        /** Characters of [n] in decimal, sign included. */
+        private fun digits(n: Long): Int {
+            if (n == Long.MIN_VALUE) return 20
+            var v = if (n < 0) -n else n
+            var d = 1
+            while (v >= 10) {
+                v /= 10
+                d++
+            }
+            return if (n < 0) d + 1 else d
+        }
+
+        private fun isAscii(s: String): Boolean {
+            for (i in s.indices) if (s[i].code >= 0x80) return false
+            return true
+        }
 
         /** The bytes Redis receives for one argument. */
         fun argBytes(arg: Any): ByteArray = when (arg) {

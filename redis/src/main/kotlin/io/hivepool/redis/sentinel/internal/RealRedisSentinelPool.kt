@@ -12,6 +12,7 @@ import io.hivepool.redis.RedisConnectionException
 import io.hivepool.redis.RedisPipeline
 import io.hivepool.redis.RedisPool
 import io.hivepool.redis.RedisPoolConfig
+import io.hivepool.redis.RedisPoolConnections
 import io.hivepool.redis.RedisServerException
 import io.hivepool.redis.RedisTransaction
 import io.hivepool.redis.internal.Replies
@@ -66,6 +67,7 @@ internal class RealRedisSentinelPool private constructor(
     override val name: String get() = settings.node.pool.name
     override val config: RedisPoolConfig get() = current.config
     override val stats: PoolStats get() = current.stats
+    override val connections: RedisPoolConnections get() = current.connections
     override val pool: Pool<RedisConnection> get() = current.pool
 
     private fun poolOn(node: String): RedisPool {

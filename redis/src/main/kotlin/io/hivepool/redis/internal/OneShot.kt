@@ -1,0 +1,64 @@
+package io.hivepool.redis.internal
+
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
+
+/**
+ * A result that arrives once, awaited by at most one coroutine: the lightest completion there is (no Job, no
+ * list of handlers). [state] goes once from empty, or from the suspended awaiter's continuation, to the value or
+ * to a [Failed]:
+ * ```
+ * null --await()--> continuation --complete()/fail()--> value | Failed   (the continuation is resumed)
+ * null --complete()/fail()--> value | Failed                            (await() returns without suspending)
+ * ```
+ * An awaiter cancelled meanwhile leaves its continuation cancelled; resuming a cancelled continuation is a
+ * no-op, so a late value is simply dropped. A value that is itself null is stored as [NULL].
+ */
+internal open class OneShot<T> {
+    @Volatile
+    private var state: Any? = null
+
+    /** The value, or throws the failure. Cancellable; suspends only when nothing has arrived yet. */
+    suspend fun await(): T {
+        val s = state
+        if (s != null && s !is CancellableContinuation<*>) return unwrap(s)
+        return suspendCancellableCoroutine { cont ->
+            if (!STATE.compareAndSet(this, null, cont)) cont.resumeWith(runCatching { unwrap(state!!) })
+        }
+    }
+
+    fun complete(value: T) = finish(value ?: NULL)
+
+    fun fail(cause: Throwable) = finish(Failed(cause))
+
+    private fun finish(outcome: Any) {
+        while (true) {
+            val s = state
+            when {
+                s == null -> if (STATE.compareAndSet(this, null, outcome)) return
+                s is CancellableContinuation<*> -> if (STATE.compareAndSet(this, s, outcome)) {
+                    @Suppress("UNCHECKED_CAST")
+                    (s as CancellableContinuation<T>).resumeWith(runCatching { unwrap(outcome) })
+                    return
+                }
+                else -> return // already completed: the first outcome wins
+            }
+        }
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun unwrap(s: Any): T = when {
+        s === NULL -> null as T
+        s is Failed -> throw s.cause
+        else -> s as T
+    }
+
+    private class Failed(val cause: Throwable)
+
+    private companion object {
+        val NULL = Any()
+        val STATE: AtomicReferenceFieldUpdater<OneShot<*>, Any?> =
+            AtomicReferenceFieldUpdater.newUpdater(OneShot::class.java, Any::class.java, "state")
+    }
+}
