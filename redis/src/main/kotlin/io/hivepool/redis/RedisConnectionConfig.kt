@@ -28,6 +28,8 @@ import kotlin.time.Duration.Companion.seconds
  * @property trustStore trust store holding the CA that signed the server's certificate
  * @property caCertificate PEM file with the CA certificate(s) that signed the server's certificate
  * @property tlsServerName the name the server certificate must carry, also sent as SNI; null means [host]
+ * @property readOnly send `READONLY` in the handshake, so a Redis Cluster replica serves reads of its slots
+ *   (the cluster client sets it on its replica connections)
  */
 public data class RedisConnectionConfig(
     val host: String = "127.0.0.1",
@@ -46,6 +48,7 @@ public data class RedisConnectionConfig(
     val trustStore: KeyStore? = null,
     val caCertificate: Path? = null,
     val tlsServerName: String? = null,
+    val readOnly: Boolean = false,
 ) {
     init {
         require(unixSocket != null || host.isNotBlank()) { "host must not be blank" }

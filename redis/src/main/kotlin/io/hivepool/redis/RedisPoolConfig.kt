@@ -34,6 +34,14 @@ public class RedisPoolConfig private constructor(
     override fun toString(): String =
         "RedisPoolConfig($connection, $pool, checkOnRecycle=$checkOnRecycle, sharedConnections=$sharedConnections)"
 
+    /** The same settings for the server at [host]:[port] (a cluster node's pool), named [name]. */
+    internal fun forNode(host: String, port: Int, readOnly: Boolean, name: String): RedisPoolConfig = RedisPoolConfig(
+        connection.copy(host = host, port = port, readOnly = readOnly),
+        pool.toBuilder().also { it.name = name }.build(),
+        checkOnRecycle,
+        sharedConnections,
+    )
+
     /** Java entry point. */
     public companion object {
         /** A builder with every default, for Java: `RedisPoolConfig.builder().uri("redis://…").build()`. */

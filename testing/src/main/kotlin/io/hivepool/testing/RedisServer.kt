@@ -93,6 +93,12 @@ public class RedisServer internal constructor(
     /** Stops the server if it runs and starts it again on the same port(s) with the same options; waits for PING. */
     public fun restart(): Unit = backend.restart()
 
+    /**
+     * Kills the server with SIGKILL, as a crash would: no shutdown, open connections reset. [restart] starts it
+     * again on the same port (and, for a cluster node, with its node id and config from its own dir).
+     */
+    public fun kill(): Unit = backend.kill()
+
     /** Freezes the server (SIGSTOP): connections stay open but nothing is answered until [resume]. */
     public fun pause(): Unit = backend.pause()
 

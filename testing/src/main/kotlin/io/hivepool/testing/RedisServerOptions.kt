@@ -28,7 +28,15 @@ public class RedisServerOptions {
     /** How long to wait for a started server to answer PING, in milliseconds. */
     public var startTimeoutMillis: Long = 15_000
 
+    /** A config file passed first on the command line (a sentinel's, which the sentinel rewrites); set by the fixtures. */
+    internal var configFile: java.nio.file.Path? = null
+
+    /** Run as a Sentinel (`redis-server <configFile> --sentinel`); set by [RedisSentinelGroup]. */
+    internal var sentinel: Boolean = false
+
     internal fun snapshot(): RedisServerOptions = RedisServerOptions().also {
+        it.configFile = configFile
+        it.sentinel = sentinel
         it.password = password
         it.aclUsers.putAll(aclUsers)
         it.tls = tls
@@ -44,6 +52,7 @@ public class RedisServerOptions {
             if (tls) add("tls")
             if (unixSocket) add("unixSocket")
             if (extraArgs.isNotEmpty()) add("extraArgs")
+            if (sentinel || configFile != null) add("sentinel")
         }
         return if (reasons.isEmpty()) null else reasons.joinToString(", ")
     }

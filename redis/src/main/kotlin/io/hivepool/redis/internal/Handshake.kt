@@ -10,7 +10,7 @@ import kotlin.time.Duration
  * The commands that make a fresh (or freshly RESET) connection ours, sent in one flush:
  *
  * ```
- * [RESET]  HELLO <proto> [AUTH user pass] [SETNAME name]  [SELECT db]  CLIENT SETINFO LIB-NAME  CLIENT SETINFO LIB-VER
+ * [RESET]  HELLO <proto> [AUTH user pass] [SETNAME name]  [SELECT db]  [READONLY]  CLIENT SETINFO LIB-NAME  CLIENT SETINFO LIB-VER
  * ```
  * A server without HELLO (or without RESP3: NOPROTO) gets a second round trip in RESP2:
  * `AUTH [user] pass`, `CLIENT SETNAME name`, `SELECT db`. CLIENT SETINFO failures are ignored (older servers).
@@ -25,6 +25,8 @@ internal class Handshake(private val conn: RealRedisConnection, private val conf
         batch += hello
         val select = if (config.db != 0) pending(listOf("SELECT", config.db)) else null
         select?.let { batch += it }
+        val readOnly = if (config.readOnly) pending(listOf("READONLY")) else null
+        readOnly?.let { batch += it }
         batch += pending(listOf("CLIENT", "SETINFO", "LIB-NAME", LIB_NAME))
         batch += pending(listOf("CLIENT", "SETINFO", "LIB-VER", LIB_VERSION))
 
@@ -39,6 +41,7 @@ internal class Handshake(private val conn: RealRedisConnection, private val conf
             else -> readHello(helloReply)
         }
         if (select != null) checkSelect(replies[1])
+        if (readOnly != null) checkReadOnly(replies[if (select != null) 2 else 1])
     }
 
     private fun helloArgs(): List<Any> = buildList {
@@ -60,6 +63,8 @@ internal class Handshake(private val conn: RealRedisConnection, private val conf
         name?.let { batch += it }
         val select = if (config.db != 0) pending(listOf("SELECT", config.db)) else null
         select?.let { batch += it }
+        val readOnly = if (config.readOnly) pending(listOf("READONLY")) else null
+        readOnly?.let { batch += it }
         conn.protocol = 2
         if (batch.isEmpty()) return
         val replies = conn.exchange(batch)
@@ -72,7 +77,8 @@ internal class Handshake(private val conn: RealRedisConnection, private val conf
             val reply = replies[i++]
             if (reply is RespValue.Error) throw RedisServerException(reply.code, "CLIENT SETNAME on $endpoint failed: ${reply.message}")
         }
-        if (select != null) checkSelect(replies[i])
+        if (select != null) checkSelect(replies[i++])
+        if (readOnly != null) checkReadOnly(replies[i])
     }
 
     private fun readHello(reply: RespValue) {
@@ -93,6 +99,12 @@ internal class Handshake(private val conn: RealRedisConnection, private val conf
     private fun checkSelect(reply: RespValue) {
         if (reply is RespValue.Error) {
             throw RedisServerException(reply.code, "SELECT ${config.db} on $endpoint failed: ${reply.message}")
+        }
+    }
+
+    private fun checkReadOnly(reply: RespValue) {
+        if (reply is RespValue.Error) {
+            throw RedisServerException(reply.code, "READONLY on $endpoint failed (is it a cluster node?): ${reply.message}")
         }
     }
 

@@ -96,6 +96,8 @@ internal class LocalRedisProcess(
     }
 
     private fun arguments(): List<String> = buildList {
+        options.configFile?.let { add(it.toString()) } // a config file must come first
+        if (options.sentinel) add("--sentinel")
         addAll(listOf("--port", port.toString(), "--bind", host, "--protected-mode", "no"))
         // 7.x refuses DEBUG (handy for slow-server tests) unless enabled; 6.2 has no such option
         if (majorVersion >= 7) addAll(listOf("--enable-debug-command", "yes"))
@@ -177,6 +179,16 @@ internal class LocalRedisProcess(
             log.warn { "redis-server pid ${p.pid()} ignored SIGTERM for ${STOP_WAIT_SECONDS}s; killing it" }
             p.destroyForcibly().waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)
         }
+    }
+
+    override fun kill() = synchronized(lock) {
+        val p = process ?: return@synchronized
+        if (serverPid != 0L && serverPid != p.pid()) ProcessHandle.of(serverPid).ifPresent { it.destroyForcibly() }
+        p.destroyForcibly()
+        p.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)
+        serverPid = 0L
+        paused = false
+        process = null
     }
 
     override fun restart() = synchronized(lock) {

@@ -21,5 +21,8 @@ internal interface ServerBackend {
     fun restart()
     fun pause()
     fun resume()
+
+    /** Kills the server at once (SIGKILL: no shutdown, like a crash); [restart] brings it back. */
+    fun kill(): Unit = throw UnsupportedOperationException("kill() needs a redis-server the fixture started itself ($source)")
     fun close()
 }

@@ -1,0 +1,39 @@
+package io.hivepool.redis.cluster.internal
+
+import io.hivepool.pool.PoolStats
+import io.hivepool.redis.Command
+import io.hivepool.redis.FutureRedisBatch
+import io.hivepool.redis.cluster.FutureRedisClusterPool
+import io.hivepool.redis.cluster.RedisClusterPool
+import io.hivepool.redis.internal.FutureBatch
+import io.hivepool.redis.internal.start
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import java.util.concurrent.CompletableFuture
+import java.util.function.Consumer
+
+/**
+ * The Java face of the cluster client: every typed future of [io.hivepool.redis.FutureRedisCommands] goes through
+ * [send] to the router; no logic of its own. Unconfined, as the single-server face: started in the caller's thread,
+ * completed in the thread that read the reply.
+ */
+internal class RealFutureRedisClusterPool(override val clusterPool: RedisClusterPool) : FutureRedisClusterPool {
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Unconfined)
+
+    override fun <R> send(command: Command<R>): CompletableFuture<R> = scope.start { clusterPool.send(command) }
+
+    override fun pipeline(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>> =
+        scope.start { clusterPool.pipeline { block.accept(FutureBatch(this)) } }
+
+    override fun transaction(hashKey: String, block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>?> =
+        scope.start { clusterPool.transaction(hashKey) { multi { block.accept(FutureBatch(this)) } } }
+
+    override fun nodeStats(): Map<String, PoolStats> = clusterPool.nodeStats()
+
+    override fun close() {
+        clusterPool.close()
+        scope.cancel()
+    }
+}
