@@ -45,12 +45,18 @@ internal sealed class Transport(protected val socket: Socket) {
             selectable.interestOp(SelectInterest.READ, true) // only ever waited on by the one reader
         }
 
-        // Views over the caller's arrays, kept while the array stays the same (one writer, one reader at a time).
+        // Views over the connection's arrays, kept while the arrays stay the same (one writer, one reader at a time).
+        // Two for writing: the connection alternates between two output buffers.
         private var writeView: ByteBuffer = EMPTY
+        private var otherWriteView: ByteBuffer = EMPTY
         private var readView: ByteBuffer = EMPTY
 
         private fun writeView(buf: ByteArray, off: Int, len: Int): ByteBuffer {
-            if (writeView.array() !== buf) writeView = ByteBuffer.wrap(buf)
+            if (writeView.array() !== buf) {
+                val other = otherWriteView
+                otherWriteView = writeView
+                writeView = if (other.array() === buf) other else ByteBuffer.wrap(buf)
+            }
             return writeView.limit(off + len).position(off) as ByteBuffer
         }
 
