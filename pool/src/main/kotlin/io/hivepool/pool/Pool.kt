@@ -46,7 +46,8 @@ public interface Pool<T> : AutoCloseable {
      *
      * Cancellable. If the caller is cancelled while waiting, any connection already handed to it goes back
      * to the pool (to the next waiter or idle), never lost; if cancelled during recycle, that connection is
-     * destroyed. A connection being created for it keeps being created and serves the next waiter.
+     * destroyed unless the manager's isReusableAfterCancelledRecycle keeps it. A connection being created for it
+     * keeps being created and serves the next waiter.
      *
      * @throws PoolTimeoutException nothing became available within acquireTimeout.
      * @throws PoolExhaustedException WhenExhausted.FAIL and nothing free, or maxWaiters reached.

@@ -163,7 +163,7 @@ internal class RealRedisConnection(
             val w = takeOutput() ?: return
             val written = try {
                 transport.writeNow(w.buf, 0, w.size)
-            } catch (e: Throwable) {
+            } catch (e: Exception) {
                 failWrite(e)
                 return
             }
@@ -207,13 +207,13 @@ internal class RealRedisConnection(
                 }
             } catch (e: CancellationException) {
                 throw e
-            } catch (e: Throwable) {
+            } catch (e: Exception) {
                 failWrite(e)
             }
         }
     }
 
-    private fun failWrite(e: Throwable) {
+    private fun failWrite(e: Exception) {
         fail(e as? RedisException ?: RedisConnectionException("writing to $endpoint failed: ${e.message ?: e::class.simpleName}", e))
     }
 
