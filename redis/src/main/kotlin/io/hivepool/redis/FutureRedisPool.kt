@@ -13,9 +13,11 @@ import java.util.function.Function
  * command's factory ([StringCommands], [KeyCommands], …). Options beyond the common forms:
  * `send(StringCommands.set(key, value, ttl, null, false, true, false))`.
  *
- * Cancelling a future cancels its command (a command already written has its reply dropped). A future is
- * completed on the thread that read the reply, and stages chained without an executor run there too: keep them
- * short and never block in them (`join()`, `get()`), or chain with the `…Async(fn, executor)` variants.
+ * Cancelling a future cancels its command (a command already written has its reply dropped). On a pool, a
+ * command's future completes on a pool worker (`Dispatchers.Default`), never on the connection's reader. On a
+ * leased connection ([FutureRedisPool.withConnection]) it completes on the thread that read the reply, one hand-off
+ * less: stages chained there without an executor must be short and never block (`join()`, `get()`); chain with
+ * the `…Async(fn, executor)` variants when they must.
  */
 public interface FutureRedisCommands :
     FutureStringCommands,

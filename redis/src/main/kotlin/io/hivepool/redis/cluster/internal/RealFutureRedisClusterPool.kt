@@ -16,13 +16,15 @@ import java.util.function.Consumer
 
 /**
  * The Java face of the cluster client: every typed future of [io.hivepool.redis.FutureRedisCommands] goes through
- * [send] to the router; no logic of its own. Unconfined, as the single-server face: started in the caller's thread,
- * completed in the thread that read the reply.
+ * [send] to the router; no logic of its own. Threads as the single-server face: started in the caller's thread;
+ * pool-level commands complete on [Dispatchers.Default], pipelines and transactions in the thread of the reply.
  */
 internal class RealFutureRedisClusterPool(override val clusterPool: RedisClusterPool) : FutureRedisClusterPool {
-    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Unconfined)
+    private val job = SupervisorJob()
+    private val scope = CoroutineScope(job + Dispatchers.Unconfined)
+    private val commands = CoroutineScope(job + Dispatchers.Default)
 
-    override fun <R> send(command: Command<R>): CompletableFuture<R> = scope.start { clusterPool.send(command) }
+    override fun <R> send(command: Command<R>): CompletableFuture<R> = commands.start { clusterPool.send(command) }
 
     override fun pipeline(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>> =
         scope.start { clusterPool.pipeline { block.accept(FutureBatch(this)) } }
