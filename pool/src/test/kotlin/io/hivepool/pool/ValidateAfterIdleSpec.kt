@@ -167,23 +167,32 @@ class ValidateAfterIdleSpec : FunSpec({
         }
     }
 
+    /**
+     * A pooled connection whose recycle never returns, and a borrower cancelled while it runs; [reusable] is what
+     * the manager says of it. Returns that connection.
+     */
+    suspend fun kotlinx.coroutines.test.TestScope.cancelDuringRecycle(manager: ConnectionManager<FakeConn>, pool: Pool<FakeConn>, reusable: Boolean): FakeConn {
+        val first = pool.acquire()
+        first.release()
+        coEvery { manager.recycle(any(), any()) } coAnswers { kotlinx.coroutines.awaitCancellation() }
+        every { manager.isReusableAfterCancelledRecycle(first.connection) } returns reusable
+        val borrower = launch { pool.acquire() }
+        runCurrent()
+        borrower.cancel()
+        runCurrent()
+        return first.connection
+    }
+
     test("a borrower cancelled during recycle gives a connection the manager calls reusable back to the pool") {
         poolTest {
             val manager = mockManager()
             val pool = testPool(manager) { validateAfterIdle = ZERO }
-            val first = pool.acquire()
-            first.release()
-            coEvery { manager.recycle(any(), any()) } coAnswers { kotlinx.coroutines.awaitCancellation() }
-            every { manager.isReusableAfterCancelledRecycle(first.connection) } returns true
-            val borrower = launch { pool.acquire() }
-            runCurrent()
-            borrower.cancel()
-            runCurrent()
+            val conn = cancelDuringRecycle(manager, pool, reusable = true)
             coVerify(exactly = 0) { manager.destroy(any()) }
             pool.stats.idle shouldBe 1
             pool.stats.inUse shouldBe 0
             coEvery { manager.recycle(any(), any()) } returns true
-            pool.acquire().connection shouldBeSameInstanceAs first.connection
+            pool.acquire().connection shouldBeSameInstanceAs conn
         }
     }
 
@@ -191,14 +200,8 @@ class ValidateAfterIdleSpec : FunSpec({
         poolTest {
             val manager = mockManager()
             val pool = testPool(manager) { validateAfterIdle = ZERO }
-            val first = pool.acquire()
-            first.release()
-            coEvery { manager.recycle(any(), any()) } coAnswers { kotlinx.coroutines.awaitCancellation() }
-            val borrower = launch { pool.acquire() }
-            runCurrent()
-            borrower.cancel()
-            runCurrent()
-            coVerify(exactly = 1) { manager.destroy(first.connection) }
+            val conn = cancelDuringRecycle(manager, pool, reusable = false)
+            coVerify(exactly = 1) { manager.destroy(conn) }
             pool.stats.destroyedRecycleFailed shouldBe 1L
         }
     }
