@@ -1,5 +1,7 @@
 package io.hivepool.redis
 
+import io.hivepool.testing.RedisServer
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldStartWith
@@ -36,7 +38,37 @@ class FutureThreadingSpec : FunSpec({
             completed shouldStartWith "v on DefaultDispatcher-worker"
         }
     }
+
+    // The real path: on a live shared connection the command is sent in the caller's thread and its future is
+    // completed from the reply (no coroutine), on a pool worker: never inside the connection's reader.
+    test("on a live shared connection a Java pool-level command completes on a pool worker, outside the connection's reader") {
+        RedisServer.start().use { server ->
+            val config = RedisPoolConfig.builder().uri(server.uri).name("threading-real").sharedConnections(1).build()
+            RedisPools.create(config).use { pool ->
+                pool.set("k", "v").get(5, TimeUnit.SECONDS) // the shared connection is open from here on
+                repeat(20) { i ->
+                    // The server sleeps first, so the GET's future is surely pending when the stage is attached.
+                    val sleep = pool.send(Command(listOf("DEBUG", "SLEEP", "0.02")) { })
+                    val get = pool.get("k")
+                    withClue("command $i was answered before the server woke up") { get.isDone shouldBe false }
+                    val where = get.thenApply { value ->
+                        val inReader = Thread.currentThread().stackTrace.any { it.className.startsWith(CONNECTION_CLASS) }
+                        "$value ${threadName().substringBefore("-worker")} reader=$inReader"
+                    }.get(5, TimeUnit.SECONDS)
+                    withClue("command $i") { where shouldBe "v DefaultDispatcher reader=false" }
+                    sleep.get(5, TimeUnit.SECONDS)
+                }
+                val refused = pool.send(Command(listOf("SELECT", "1")) { }).handle { _, e -> e }.get(5, TimeUnit.SECONDS)
+                (refused is IllegalArgumentException) shouldBe true
+                val failed = pool.send(Command(listOf("NOSUCHCOMMAND")) { }).handle { _, e -> e }.get(5, TimeUnit.SECONDS)
+                (failed as RedisServerException).code shouldBe "ERR"
+                pool.get("k").get(5, TimeUnit.SECONDS) shouldBe "v" // a server error leaves the shared connection as it was
+            }
+        }
+    }
 })
+
+private const val CONNECTION_CLASS = "io.hivepool.redis.internal.RealRedisConnection"
 
 /** The thread's name without the " @coroutine#n" that coroutine debug mode appends. */
 private fun threadName(): String = Thread.currentThread().name.substringBefore(" @")

@@ -4,12 +4,19 @@ import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 
+/** Told a [OneShot]'s outcome in the thread that completes it, instead of a suspended awaiter. */
+internal interface OneShotListener<in T> {
+    fun onValue(value: T)
+    fun onFailure(cause: Throwable)
+}
+
 /**
- * A result that arrives once, awaited by at most one coroutine: the lightest completion there is (no Job, no
- * list of handlers). [state] goes once from empty, or from the suspended awaiter's continuation, to the value or
- * to a [Failed]:
+ * A result that arrives once, awaited by at most one coroutine or one [OneShotListener]: the lightest completion
+ * there is (no Job, no list of handlers). [state] goes once from empty, or from the suspended awaiter's
+ * continuation or the listener, to the value or to a [Failed]:
  * ```
  * null --await()--> continuation --complete()/fail()--> value | Failed   (the continuation is resumed)
+ * null --listen()--> listener --complete()/fail()--> value | Failed      (the listener is told)
  * null --complete()/fail()--> value | Failed                            (await() returns without suspending)
  * ```
  * An awaiter cancelled meanwhile leaves its continuation cancelled; resuming a cancelled continuation is a
@@ -28,6 +35,12 @@ internal open class OneShot<T> {
         }
     }
 
+    /** Tells [listener] the outcome once it arrives (at once, in this thread, if it already has). */
+    fun listen(listener: OneShotListener<T>) {
+        if (STATE.compareAndSet(this, null, listener)) return
+        tell(listener, state!!)
+    }
+
     fun complete(value: T) = finish(value ?: NULL)
 
     fun fail(cause: Throwable) = finish(Failed(cause))
@@ -42,9 +55,21 @@ internal open class OneShot<T> {
                     (s as CancellableContinuation<T>).resumeWith(runCatching { unwrap(outcome) })
                     return
                 }
+                s is OneShotListener<*> -> if (STATE.compareAndSet(this, s, outcome)) {
+                    @Suppress("UNCHECKED_CAST")
+                    tell(s as OneShotListener<T>, outcome)
+                    return
+                }
                 else -> return // already completed: the first outcome wins
             }
         }
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun tell(listener: OneShotListener<T>, outcome: Any) = when {
+        outcome === NULL -> listener.onValue(null as T)
+        outcome is Failed -> listener.onFailure(outcome.cause)
+        else -> listener.onValue(outcome as T)
     }
 
     @Suppress("UNCHECKED_CAST")

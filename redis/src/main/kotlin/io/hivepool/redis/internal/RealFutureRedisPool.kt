@@ -70,7 +70,19 @@ internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRe
 
     override val stats: PoolStats get() = redisPool.stats
 
-    override fun <R> send(command: Command<R>): CompletableFuture<R> = commands.start { redisPool.send(command) }
+    // On a live shared connection the command is sent here and the future completed straight from its reply
+    // (ReplyFuture); otherwise (connection being opened, an exclusive route, metrics on) through a coroutine.
+    override fun <R> send(command: Command<R>): CompletableFuture<R> {
+        val pool = redisPool as? RealRedisPool ?: return commands.start { redisPool.send(command) }
+        val future = ReplyFuture(command)
+        try {
+            if (pool.trySendNow(command, future)) return future
+        } catch (e: Throwable) {
+            future.completeExceptionally(e)
+            return future
+        }
+        return commands.start { redisPool.send(command) }
+    }
 
     override fun <R> withConnection(block: Function<FutureRedisConnection, out CompletionStage<R>>): CompletableFuture<R> =
         scope.start { redisPool.transaction { block.apply(FutureConnection(this, scope)).await() } }

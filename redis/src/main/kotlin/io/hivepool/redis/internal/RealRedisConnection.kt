@@ -114,6 +114,15 @@ internal class RealRedisConnection(
     }
 
     /**
+     * Sends [p] without suspending (the Java face's pool-level path): written, or flushed by whoever is flushing,
+     * before this returns; the reply completes [p] in the reader's thread. Throws, sending nothing, when the
+     * connection is closed or the arguments cannot be encoded.
+     */
+    fun sendNow(p: Pending) {
+        if (append(p, null)) flush()
+    }
+
+    /**
      * Writes [batch] in one flush and returns the replies in order, error replies included (not thrown).
      * Cancellable as [send]: the commands are written before the first suspension; a cancelled caller's replies
      * are read and dropped.

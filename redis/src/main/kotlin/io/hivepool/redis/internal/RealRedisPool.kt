@@ -11,6 +11,7 @@ import io.hivepool.redis.RedisPool
 import io.hivepool.redis.RedisPoolConfig
 import io.hivepool.redis.RedisPoolConnections
 import io.hivepool.redis.RedisTransaction
+import io.hivepool.redis.RespValue
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
@@ -85,6 +86,21 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
     private suspend fun <R> route(command: Command<R>): R = when (routeOf(command)) {
         Route.SHARED -> shared.connection().send(command)
         Route.EXCLUSIVE -> use { it.send(command) }
+    }
+
+    /**
+     * Sends a pool-level [command] without suspending when it can (a shared command, a live shared connection,
+     * no metrics hooks), the reply going to [listener] in the reader's thread; false (nothing sent) when it
+     * cannot, and the caller then goes through [send]. Throws what sending throws (a refused command, a closed
+     * connection, unencodable arguments), having sent nothing.
+     */
+    internal fun trySendNow(command: Command<*>, listener: OneShotListener<RespValue>): Boolean {
+        if (instrumentation != null || routeOf(command) != Route.SHARED) return false
+        val conn = shared.connectionNow() ?: return false
+        val p = Pending(command.args, command.blockFor)
+        p.listen(listener)
+        conn.sendNow(p)
+        return true
     }
 
     override suspend fun acquire(): Lease<RedisConnection> = pool.acquire()

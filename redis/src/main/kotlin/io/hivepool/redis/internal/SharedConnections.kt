@@ -44,13 +44,24 @@ internal class SharedConnections(
     suspend fun connection(): RealRedisConnection {
         val n = slots.size
         val first = if (n == 1) 0 else (next.getAndIncrement() and Int.MAX_VALUE) % n
+        return liveFrom(first) ?: fill(slots[first])
+    }
+
+    /** A live shared connection without suspending, or null when none is (the caller then uses [connection]). */
+    fun connectionNow(): RealRedisConnection? {
+        val n = slots.size
+        return liveFrom(if (n == 1) 0 else (next.getAndIncrement() and Int.MAX_VALUE) % n)
+    }
+
+    /** The first live connection from slot [first] on; refills [first] in the background when it was not live. */
+    private fun liveFrom(first: Int): RealRedisConnection? {
+        val n = slots.size
         for (k in 0 until n) {
-            val slot = slots[(first + k) % n]
-            val conn = live(slot) ?: continue
+            val conn = live(slots[(first + k) % n]) ?: continue
             if (k > 0) fillInBackground(slots[first])
             return conn
         }
-        return fill(slots[first])
+        return null
     }
 
     /** The slot's connection, or null (after emptying the slot) when it has none or it broke. */
