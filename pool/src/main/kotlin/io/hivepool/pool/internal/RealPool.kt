@@ -179,62 +179,81 @@ internal class RealPool<T>(
     private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
         if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
         val start = timeSource.markNow()
-        val deadline = if (acquireTimeout.isFinite()) start + acquireTimeout else null
-        var front = false // after a handed-over connection failed its check, we keep our place at the head
-        var counted = false
-        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
+        val a = SlowAcquire(if (acquireTimeout.isFinite()) start + acquireTimeout else null)
         while (true) {
-            var waiter: Waiter? = null
-            var pc: PooledConnection<T>? = null
-            var creates = 0
-            synchronized(lock) {
-                if (closed) throw closedException()
-                if (!counted) {
-                    stats0.misses++
-                    counted = true
-                }
-                if (waitQueue.live == 0 || front) pc = pollIdleLocked()
-                if (pc != null) {
-                    leasedCount++
-                } else {
-                    createFailures.failFastException(this)?.let { throw it }
-                    // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
-                    val covered = waitQueue.live + 1 <= creating + (maxSize - sizeLocked)
-                    if (!covered && !waited) {
-                        waited = true
-                        stats0.waitCount++
-                    }
-                    if (!covered && !front) {
-                        val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
-                        if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
-                    }
-                    // Back at the head after a failed check, past our deadline: the timeout job may be asleep
-                    // until a later one, so time out here.
-                    if (front && deadline != null && deadline.hasPassedNow()) throw timeoutExceptionLocked()
-                    waiter = waitQueue.enqueueLocked(front, deadline)
-                    creates = planCreatesLocked()
-                }
-            }
-            if (front && waiter != null) timeouts.wake()
-            launchCreates(creates)
+            takeOrQueue(a)
+            val waiter = a.waiter
+            if (a.front && waiter != null) timeouts.wake()
+            launchCreates(a.creates)
             val got: Any = try {
-                pc ?: awaitGrant(waiter!!)
+                a.taken ?: awaitGrant(waiter!!)
             } finally {
-                if (waited && waiter != null) recordWait(start)
+                if (a.waited && waiter != null) recordWait(start)
             }
             if (got is Throwable) throw got
             @Suppress("UNCHECKED_CAST")
-            val lease = checkOut(got as PooledConnection<T>, hit = false, owner = ownerName())
+            val pc = got as PooledConnection<T>
+            // The usual grant needs no check: made a lease here, without checkOut's suspending frame.
+            if (!trackLeases && unusableReason(pc) == null && !needsRecycle(pc)) return newLease(pc, owner = null)
+            val lease = checkOut(pc, hit = false, owner = ownerName())
             if (lease != null) return lease
-            front = true
+            a.front = true
         }
+    }
+
+    /**
+     * One slow acquire's state across its tries, in one object: locals assigned under `synchronized` in a
+     * suspending function would each be boxed.
+     */
+    private class SlowAcquire(val deadline: ComparableTimeMark?) {
+        var front = false // after a handed-over connection failed its check, we keep our place at the head
+        var counted = false
+        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
+        var taken: PooledConnection<*>? = null // this try's outcome: an idle connection taken, or
+        var waiter: Waiter? = null // a place in the queue,
+        var creates = 0 // and the creates to launch
+    }
+
+    /** One try of [acquireSlow], under the lock: takes an idle connection or queues a waiter (see [SlowAcquire]). */
+    private fun takeOrQueue(a: SlowAcquire) = synchronized(lock) {
+        a.taken = null
+        a.waiter = null
+        a.creates = 0
+        if (closed) throw closedException()
+        if (!a.counted) {
+            stats0.misses++
+            a.counted = true
+        }
+        val pc = if (waitQueue.live == 0 || a.front) pollIdleLocked() else null
+        if (pc != null) {
+            leasedCount++
+            a.taken = pc
+            return
+        }
+        createFailures.failFastException(this)?.let { throw it }
+        // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
+        val covered = waitQueue.live + 1 <= creating + (maxSize - sizeLocked)
+        if (!covered && !a.waited) {
+            a.waited = true
+            stats0.waitCount++
+        }
+        if (!covered && !a.front) {
+            val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
+            if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
+        }
+        // Back at the head after a failed check, past our deadline: the timeout job may be asleep
+        // until a later one, so time out here.
+        if (a.front && a.deadline != null && a.deadline.hasPassedNow()) throw timeoutExceptionLocked()
+        a.waiter = waitQueue.enqueueLocked(a.front, a.deadline)
+        a.creates = planCreatesLocked()
     }
 
     /**
      * Suspends until [w] is granted: a connection, or an exception to throw ([AcquireTimeouts] grants the
      * timeout). On cancellation a grant that arrived anyway goes back to the pool.
      */
-    private suspend fun awaitGrant(w: Waiter): Any {
+    @Suppress("NOTHING_TO_INLINE") // inlined into acquireSlow: no frame of its own per wait
+    private suspend inline fun awaitGrant(w: Waiter): Any {
         try {
             return waitQueue.await(w)
         } catch (e: CancellationException) {

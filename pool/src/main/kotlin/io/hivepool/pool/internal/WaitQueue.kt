@@ -29,7 +29,7 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
      * handed-over connection failed a check.
      */
     fun enqueueLocked(front: Boolean, deadline: ComparableTimeMark?): Waiter {
-        val w = Waiter()
+        val w = Waiter(this)
         w.deadline = deadline
         if (front) queue.addFirst(w) else queue.addLast(w)
         live++
@@ -76,7 +76,7 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
         if (granted) {
             cont.resume(w.grant!!, onUndelivered)
         } else {
-            cont.invokeOnCancellation { cancel(w) }
+            cont.invokeOnCancellation(w) // the waiter is its own handler: no lambda per wait
         }
     }
 
@@ -96,7 +96,8 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
         }
     }
 
-    private fun cancel(w: Waiter) {
+    /** A suspended waiter was cancelled: leave the queue now, not when its coroutine next runs. */
+    fun cancel(w: Waiter) {
         synchronized(lock) {
             // Granted: resume() hands the value back if it was not delivered; nothing to undo here.
             if (w.state == Waiter.QUEUED) cancelLocked(w)

@@ -17,7 +17,7 @@ import kotlin.time.ComparableTimeMark
  * resume, or after it but before the waiter ran), and the pool's onCancellation puts a connection back. So a
  * connection handed over just as its waiter is cancelled (or times out) returns to the pool by construction.
  */
-internal class Waiter {
+internal class Waiter(private val queue: WaitQueue) : (Throwable?) -> Unit {
     /** Guarded by the pool's lock. Null until the waiter has suspended. */
     var cont: CancellableContinuation<Any>? = null
 
@@ -32,6 +32,9 @@ internal class Waiter {
 
     /** When this waiter gives up (null: never); set once when queued. */
     var deadline: ComparableTimeMark? = null
+
+    /** Cancellation handler of the suspended waiter (see [WaitQueue.await]). */
+    override fun invoke(cause: Throwable?) = queue.cancel(this)
 
     companion object {
         const val QUEUED: Int = 0

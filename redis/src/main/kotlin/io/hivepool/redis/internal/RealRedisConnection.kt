@@ -247,11 +247,21 @@ internal class RealRedisConnection(
 
     private suspend fun readLoop() {
         val parser = RespParser(config.maxBulkLength, config.maxNestingDepth)
+        val direct = transport as? Transport.Direct // read in this loop, suspending only on the selector
         try {
             while (true) {
                 while (true) onValue(parser.parse() ?: break)
                 parser.prepareForRead()
-                val n = transport.read(parser.buffer, parser.end, parser.buffer.size - parser.end)
+                val n = if (direct != null) {
+                    val got = direct.readNow(parser.buffer, parser.end, parser.buffer.size - parser.end)
+                    if (got == 0) {
+                        direct.awaitReadable()
+                        continue
+                    }
+                    got
+                } else {
+                    transport.read(parser.buffer, parser.end, parser.buffer.size - parser.end)
+                }
                 if (n < 0) {
                     if (parser.isBetweenValues) throw RedisConnectionException("connection closed by the server ($endpoint)")
                     throw RespReader.truncated()

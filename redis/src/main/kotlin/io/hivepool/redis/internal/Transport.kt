@@ -83,14 +83,25 @@ internal sealed class Transport(protected val socket: Socket) {
         }
 
         override suspend fun read(buf: ByteArray, off: Int, len: Int): Int {
-            if (readView.array() !== buf) readView = ByteBuffer.wrap(buf)
-            val bb = readView.limit(off + len).position(off) as ByteBuffer
             while (true) {
-                val n = channel.read(bb)
+                val n = readNow(buf, off, len)
                 if (n != 0) return n
-                selector.select(selectable, SelectInterest.READ)
+                awaitReadable()
             }
         }
+
+        /**
+         * Reads what has arrived into `buf[off until off + len]` without suspending: 0 when nothing has, -1 at end
+         * of stream. With [awaitReadable], the connection's reader loops without a suspending call of its own per
+         * read (no continuation, no boxed count).
+         */
+        fun readNow(buf: ByteArray, off: Int, len: Int): Int {
+            if (readView.array() !== buf) readView = ByteBuffer.wrap(buf)
+            return channel.read(readView.limit(off + len).position(off) as ByteBuffer)
+        }
+
+        /** Suspends until the socket has something to read (a tail call: no continuation of its own). */
+        suspend fun awaitReadable() = selector.select(selectable, SelectInterest.READ)
 
         companion object {
             private val EMPTY: ByteBuffer = ByteBuffer.wrap(ByteArray(0))
