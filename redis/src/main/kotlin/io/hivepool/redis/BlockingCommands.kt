@@ -1,5 +1,6 @@
 package io.hivepool.redis
 
+import io.hivepool.redis.internal.Decoders
 import io.hivepool.redis.internal.Replies
 import java.util.concurrent.CompletableFuture
 import kotlin.time.Duration
@@ -29,7 +30,7 @@ public object BlockingCommands {
     /** `BLMOVE source destination from to timeout`: the element moved, or null on timeout. */
     @JvmStatic
     public fun blmove(source: String, destination: String, from: ListEnd, to: ListEnd, timeout: java.time.Duration): Command<String?> =
-        Command(listOf("BLMOVE", source, destination, from.name, to.name, seconds(timeout)), blockFor(timeout), Replies::stringOrNull)
+        Command(listOf("BLMOVE", source, destination, from.name, to.name, seconds(timeout)), blockFor(timeout), Decoders.stringOrNull)
 
     /** `BZPOPMIN key… timeout`: the lowest member of the first non-empty set, or null on timeout. */
     @JvmStatic
@@ -44,7 +45,7 @@ public object BlockingCommands {
     /** `WAIT numreplicas timeout`: how many replicas acknowledged the writes so far. */
     @JvmStatic
     public fun wait(replicas: Int, timeout: java.time.Duration): Command<Long> =
-        Command(listOf("WAIT", replicas, timeout.toMillis()), blockFor(timeout), Replies::long)
+        Command(listOf("WAIT", replicas, timeout.toMillis()), blockFor(timeout), Decoders.long)
 }
 
 /** How long the server may hold the reply back: the timeout, or forever for 0. */

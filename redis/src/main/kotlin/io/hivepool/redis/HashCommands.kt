@@ -1,59 +1,59 @@
 package io.hivepool.redis
 
-import io.hivepool.redis.internal.Replies
+import io.hivepool.redis.internal.Decoders
+import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
-import java.util.concurrent.CompletableFuture
 
 /** The hash commands, as values (see [StringCommands] for how the faces use them). */
 public object HashCommands {
     /** `HSET key field value`: 1 if the field is new, 0 if it was updated. */
     @JvmStatic
-    public fun hset(key: String, field: String, value: String): Command<Long> = Command(listOf("HSET", key, field, value), decode = Replies::long)
+    public fun hset(key: String, field: String, value: String): Command<Long> = Command(listOf("HSET", key, field, value), decode = Decoders.long)
 
     /** `HSET key field value …` from a map: how many fields were added. */
     @JvmStatic
     public fun hset(key: String, fields: Map<String, String>): Command<Long> {
         require(fields.isNotEmpty()) { "HSET needs at least one field/value pair" }
-        return Command(buildList { add("HSET"); add(key); fields.forEach { (f, v) -> add(f); add(v) } }, decode = Replies::long)
+        return Command(buildList { add("HSET"); add(key); fields.forEach { (f, v) -> add(f); add(v) } }, decode = Decoders.long)
     }
 
     /** `HGET key field`, null when absent. */
     @JvmStatic
-    public fun hget(key: String, field: String): Command<String?> = Command(listOf("HGET", key, field), decode = Replies::stringOrNull)
+    public fun hget(key: String, field: String): Command<String?> = Command(listOf("HGET", key, field), decode = Decoders.stringOrNull)
 
     /** `HMGET key field…`: values in field order, null for absent fields. */
     @JvmStatic
     public fun hmget(key: String, vararg fields: String): Command<List<String?>> =
-        Command(listOf("HMGET", key, *fields), decode = Replies::nullableStrings)
+        Command(listOf("HMGET", key, *fields), decode = Decoders.nullableStrings)
 
     /** `HGETALL key` (a RESP3 map or a RESP2 flat array) as a map in the server's order. */
     @JvmStatic
-    public fun hgetAll(key: String): Command<Map<String, String>> = Command(listOf("HGETALL", key), decode = Replies::stringMap)
+    public fun hgetAll(key: String): Command<Map<String, String>> = Command(listOf("HGETALL", key), decode = Decoders.stringMap)
 
     /** `HDEL key field…`: how many were removed. */
     @JvmStatic
-    public fun hdel(key: String, vararg fields: String): Command<Long> = Command(listOf("HDEL", key, *fields), decode = Replies::long)
+    public fun hdel(key: String, vararg fields: String): Command<Long> = Command(listOf("HDEL", key, *fields), decode = Decoders.long)
 
     /** `HEXISTS key field`. */
     @JvmStatic
-    public fun hexists(key: String, field: String): Command<Boolean> = Command(listOf("HEXISTS", key, field), decode = Replies::boolean)
+    public fun hexists(key: String, field: String): Command<Boolean> = Command(listOf("HEXISTS", key, field), decode = Decoders.boolean)
 
     /** `HINCRBY key field by`: the new value. */
     @JvmStatic
-    public fun hincrBy(key: String, field: String, by: Long): Command<Long> = Command(listOf("HINCRBY", key, field, by), decode = Replies::long)
+    public fun hincrBy(key: String, field: String, by: Long): Command<Long> = Command(listOf("HINCRBY", key, field, by), decode = Decoders.long)
 
     /** `HKEYS key`. */
     @JvmStatic
-    public fun hkeys(key: String): Command<List<String>> = Command(listOf("HKEYS", key), decode = Replies::strings)
+    public fun hkeys(key: String): Command<List<String>> = Command(listOf("HKEYS", key), decode = Decoders.strings)
 
     /** `HVALS key`. */
     @JvmStatic
-    public fun hvals(key: String): Command<List<String>> = Command(listOf("HVALS", key), decode = Replies::strings)
+    public fun hvals(key: String): Command<List<String>> = Command(listOf("HVALS", key), decode = Decoders.strings)
 
     /** `HLEN key`. */
     @JvmStatic
-    public fun hlen(key: String): Command<Long> = Command(listOf("HLEN", key), decode = Replies::long)
+    public fun hlen(key: String): Command<Long> = Command(listOf("HLEN", key), decode = Decoders.long)
 
     /** One `HSCAN key cursor [MATCH pattern] [COUNT n]` page; its items alternate field and value. */
     @JvmStatic

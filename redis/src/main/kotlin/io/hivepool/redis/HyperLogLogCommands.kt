@@ -1,25 +1,25 @@
 package io.hivepool.redis
 
-import io.hivepool.redis.internal.Replies
+import io.hivepool.redis.internal.Decoders
 import java.util.concurrent.CompletableFuture
 
 /** The HyperLogLog commands, as values (see [StringCommands] for how the faces use them). */
 public object HyperLogLogCommands {
     /** `PFADD key element…`: true when the estimated cardinality changed. */
     @JvmStatic
-    public fun pfadd(key: String, vararg elements: String): Command<Boolean> = Command(listOf("PFADD", key, *elements), decode = Replies::boolean)
+    public fun pfadd(key: String, vararg elements: String): Command<Boolean> = Command(listOf("PFADD", key, *elements), decode = Decoders.boolean)
 
     /** `PFCOUNT key…`: the estimated cardinality of the union of the keys. */
     @JvmStatic
     public fun pfcount(vararg keys: String): Command<Long> {
         require(keys.isNotEmpty()) { "PFCOUNT needs at least one key" }
-        return Command(listOf("PFCOUNT", *keys), decode = Replies::long)
+        return Command(listOf("PFCOUNT", *keys), decode = Decoders.long)
     }
 
     /** `PFMERGE destination source…`. */
     @JvmStatic
     public fun pfmerge(destination: String, vararg sources: String): Command<Void?> =
-        Command(listOf("PFMERGE", destination, *sources), decode = Replies::ok)
+        Command(listOf("PFMERGE", destination, *sources), decode = Decoders.ok)
 }
 
 /** `PFADD key element…`: true when the estimated cardinality changed. Cancellable as [RedisCommands.send]. */

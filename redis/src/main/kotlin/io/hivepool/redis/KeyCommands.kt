@@ -1,11 +1,12 @@
 package io.hivepool.redis
 
+import io.hivepool.redis.internal.Decoders
 import io.hivepool.redis.internal.Replies
-import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.flow.flow
 import java.util.concurrent.CompletableFuture
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
 
 /** One page of a SCAN-family walk: the cursor to continue from (`"0"` when done) and this page's items. */
 public data class ScanPage(val cursor: String, val items: List<String>) {
@@ -17,51 +18,51 @@ public data class ScanPage(val cursor: String, val items: List<String>) {
 public object KeyCommands {
     /** `DEL key…`: how many keys were removed. */
     @JvmStatic
-    public fun del(vararg keys: String): Command<Long> = Command(listOf("DEL", *keys), decode = Replies::long)
+    public fun del(vararg keys: String): Command<Long> = Command(listOf("DEL", *keys), decode = Decoders.long)
 
     /** `DEL` with binary keys. */
     @JvmStatic
-    public fun del(vararg keys: ByteArray): Command<Long> = Command(listOf("DEL", *keys), decode = Replies::long)
+    public fun del(vararg keys: ByteArray): Command<Long> = Command(listOf("DEL", *keys), decode = Decoders.long)
 
     /** `UNLINK key…`: like DEL, memory reclaimed in the background. */
     @JvmStatic
-    public fun unlink(vararg keys: String): Command<Long> = Command(listOf("UNLINK", *keys), decode = Replies::long)
+    public fun unlink(vararg keys: String): Command<Long> = Command(listOf("UNLINK", *keys), decode = Decoders.long)
 
     /** `EXISTS key…`: how many of the keys exist (a key named twice counts twice). */
     @JvmStatic
-    public fun exists(vararg keys: String): Command<Long> = Command(listOf("EXISTS", *keys), decode = Replies::long)
+    public fun exists(vararg keys: String): Command<Long> = Command(listOf("EXISTS", *keys), decode = Decoders.long)
 
     /** `EXPIRE key seconds`, or `PEXPIRE key ms` when [ttl] is not whole seconds: false if the key does not exist. */
     @JvmStatic
     public fun expire(key: String, ttl: java.time.Duration): Command<Boolean> {
         val ms = ttl.toMillis()
-        return if (ms % 1000 == 0L) Command(listOf("EXPIRE", key, ms / 1000), decode = Replies::boolean) else pexpire(key, ttl)
+        return if (ms % 1000 == 0L) Command(listOf("EXPIRE", key, ms / 1000), decode = Decoders.boolean) else pexpire(key, ttl)
     }
 
     /** `PEXPIRE key milliseconds`. */
     @JvmStatic
     public fun pexpire(key: String, ttl: java.time.Duration): Command<Boolean> =
-        Command(listOf("PEXPIRE", key, ttl.toMillis()), decode = Replies::boolean)
+        Command(listOf("PEXPIRE", key, ttl.toMillis()), decode = Decoders.boolean)
 
     /** `TTL key` in seconds; -1 when the key has no expiry, -2 when it does not exist. */
     @JvmStatic
-    public fun ttl(key: String): Command<Long> = Command(listOf("TTL", key), decode = Replies::long)
+    public fun ttl(key: String): Command<Long> = Command(listOf("TTL", key), decode = Decoders.long)
 
     /** `PTTL key` in milliseconds; -1 / -2 as [ttl]. */
     @JvmStatic
-    public fun pttl(key: String): Command<Long> = Command(listOf("PTTL", key), decode = Replies::long)
+    public fun pttl(key: String): Command<Long> = Command(listOf("PTTL", key), decode = Decoders.long)
 
     /** `PERSIST key`: true if an expiry was removed. */
     @JvmStatic
-    public fun persist(key: String): Command<Boolean> = Command(listOf("PERSIST", key), decode = Replies::boolean)
+    public fun persist(key: String): Command<Boolean> = Command(listOf("PERSIST", key), decode = Decoders.boolean)
 
     /** `TYPE key`: `string`, `list`, `set`, `zset`, `hash`, `stream`, or `none`. */
     @JvmStatic
-    public fun type(key: String): Command<String> = Command(listOf("TYPE", key), decode = Replies::string)
+    public fun type(key: String): Command<String> = Command(listOf("TYPE", key), decode = Decoders.string)
 
     /** `RENAME key newKey`; a [RedisServerException] when [key] does not exist. */
     @JvmStatic
-    public fun rename(key: String, newKey: String): Command<Void?> = Command(listOf("RENAME", key, newKey), decode = Replies::ok)
+    public fun rename(key: String, newKey: String): Command<Void?> = Command(listOf("RENAME", key, newKey), decode = Decoders.ok)
 
     /** One `SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]` page; start at cursor `"0"`, stop when it comes back. */
     @JvmStatic
@@ -80,7 +81,7 @@ public object KeyCommands {
 /** A SCAN-family reply `[cursor, [items…]]` as a [ScanPage]. */
 internal fun scanPage(v: RespValue): ScanPage {
     val (cursor, items) = Replies.scanPage(v)
-    return ScanPage(cursor, items.map(Replies::string))
+    return ScanPage(cursor, items.map(Decoders.string))
 }
 
 /** Walks the pages [page] builds from cursor `"0"` until the cursor comes back, emitting each page's items. */

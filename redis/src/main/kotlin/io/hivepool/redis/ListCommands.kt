@@ -1,6 +1,6 @@
 package io.hivepool.redis
 
-import io.hivepool.redis.internal.Replies
+import io.hivepool.redis.internal.Decoders
 import java.util.concurrent.CompletableFuture
 
 /** Which end of a list, for [ListCommands.lmove]. */
@@ -10,57 +10,57 @@ public enum class ListEnd { LEFT, RIGHT }
 public object ListCommands {
     /** `LPUSH key value…`: the new length. */
     @JvmStatic
-    public fun lpush(key: String, vararg values: String): Command<Long> = Command(listOf("LPUSH", key, *values), decode = Replies::long)
+    public fun lpush(key: String, vararg values: String): Command<Long> = Command(listOf("LPUSH", key, *values), decode = Decoders.long)
 
     /** `RPUSH key value…`: the new length. */
     @JvmStatic
-    public fun rpush(key: String, vararg values: String): Command<Long> = Command(listOf("RPUSH", key, *values), decode = Replies::long)
+    public fun rpush(key: String, vararg values: String): Command<Long> = Command(listOf("RPUSH", key, *values), decode = Decoders.long)
 
     /** `LPOP key`: the first element, or null when the list is empty. */
     @JvmStatic
-    public fun lpop(key: String): Command<String?> = Command(listOf("LPOP", key), decode = Replies::stringOrNull)
+    public fun lpop(key: String): Command<String?> = Command(listOf("LPOP", key), decode = Decoders.stringOrNull)
 
     /** `LPOP key count`: up to [count] elements, or null when the key does not exist. */
     @JvmStatic
-    public fun lpop(key: String, count: Int): Command<List<String>?> = Command(listOf("LPOP", key, count), decode = Replies::stringsOrNull)
+    public fun lpop(key: String, count: Int): Command<List<String>?> = Command(listOf("LPOP", key, count), decode = Decoders.stringsOrNull)
 
     /** `RPOP key`: the last element, or null. */
     @JvmStatic
-    public fun rpop(key: String): Command<String?> = Command(listOf("RPOP", key), decode = Replies::stringOrNull)
+    public fun rpop(key: String): Command<String?> = Command(listOf("RPOP", key), decode = Decoders.stringOrNull)
 
     /** `RPOP key count`, null when the key does not exist. */
     @JvmStatic
-    public fun rpop(key: String, count: Int): Command<List<String>?> = Command(listOf("RPOP", key, count), decode = Replies::stringsOrNull)
+    public fun rpop(key: String, count: Int): Command<List<String>?> = Command(listOf("RPOP", key, count), decode = Decoders.stringsOrNull)
 
     /** `LRANGE key start stop` (inclusive, negative from the end). */
     @JvmStatic
     public fun lrange(key: String, start: Long, stop: Long): Command<List<String>> =
-        Command(listOf("LRANGE", key, start, stop), decode = Replies::strings)
+        Command(listOf("LRANGE", key, start, stop), decode = Decoders.strings)
 
     /** `LLEN key`. */
     @JvmStatic
-    public fun llen(key: String): Command<Long> = Command(listOf("LLEN", key), decode = Replies::long)
+    public fun llen(key: String): Command<Long> = Command(listOf("LLEN", key), decode = Decoders.long)
 
     /** `LINDEX key index`, null when out of range. */
     @JvmStatic
-    public fun lindex(key: String, index: Long): Command<String?> = Command(listOf("LINDEX", key, index), decode = Replies::stringOrNull)
+    public fun lindex(key: String, index: Long): Command<String?> = Command(listOf("LINDEX", key, index), decode = Decoders.stringOrNull)
 
     /** `LSET key index value`; a bad index is a [RedisServerException]. */
     @JvmStatic
-    public fun lset(key: String, index: Long, value: String): Command<Void?> = Command(listOf("LSET", key, index, value), decode = Replies::ok)
+    public fun lset(key: String, index: Long, value: String): Command<Void?> = Command(listOf("LSET", key, index, value), decode = Decoders.ok)
 
     /** `LREM key count value`: how many were removed. */
     @JvmStatic
-    public fun lrem(key: String, count: Long, value: String): Command<Long> = Command(listOf("LREM", key, count, value), decode = Replies::long)
+    public fun lrem(key: String, count: Long, value: String): Command<Long> = Command(listOf("LREM", key, count, value), decode = Decoders.long)
 
     /** `LTRIM key start stop`. */
     @JvmStatic
-    public fun ltrim(key: String, start: Long, stop: Long): Command<Void?> = Command(listOf("LTRIM", key, start, stop), decode = Replies::ok)
+    public fun ltrim(key: String, start: Long, stop: Long): Command<Void?> = Command(listOf("LTRIM", key, start, stop), decode = Decoders.ok)
 
     /** `LMOVE source destination from to`: the element moved, or null when [source] is empty. */
     @JvmStatic
     public fun lmove(source: String, destination: String, from: ListEnd, to: ListEnd): Command<String?> =
-        Command(listOf("LMOVE", source, destination, from.name, to.name), decode = Replies::stringOrNull)
+        Command(listOf("LMOVE", source, destination, from.name, to.name), decode = Decoders.stringOrNull)
 }
 
 // The Kotlin face: one round trip through RedisCommands.send each, cancellable as it is.

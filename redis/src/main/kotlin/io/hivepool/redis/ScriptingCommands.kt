@@ -1,5 +1,6 @@
 package io.hivepool.redis
 
+import io.hivepool.redis.internal.Decoders
 import io.hivepool.redis.internal.Replies
 import java.security.MessageDigest
 import java.util.concurrent.CompletableFuture
@@ -23,26 +24,26 @@ public object ScriptingCommands {
     @JvmStatic
     @JvmOverloads
     public fun eval(script: String, keys: List<String> = emptyList(), args: List<Any> = emptyList()): Command<RespValue> =
-        Command(scriptArgs("EVAL", script, keys, args), decode = Replies::raw)
+        Command(scriptArgs("EVAL", script, keys, args), decode = Decoders.raw)
 
     /** `EVALSHA sha1 numkeys key… arg…`; a [RedisServerException] with code NOSCRIPT when the server does not know it. */
     @JvmStatic
     @JvmOverloads
     public fun evalSha(sha1: String, keys: List<String> = emptyList(), args: List<Any> = emptyList()): Command<RespValue> =
-        Command(scriptArgs("EVALSHA", sha1, keys, args), decode = Replies::raw)
+        Command(scriptArgs("EVALSHA", sha1, keys, args), decode = Decoders.raw)
 
     /** `SCRIPT LOAD script`: its SHA1. */
     @JvmStatic
-    public fun scriptLoad(script: String): Command<String> = Command(listOf("SCRIPT", "LOAD", script), decode = Replies::string)
+    public fun scriptLoad(script: String): Command<String> = Command(listOf("SCRIPT", "LOAD", script), decode = Decoders.string)
 
     /** `SCRIPT EXISTS sha1…`: whether each is cached. */
     @JvmStatic
     public fun scriptExists(vararg sha1s: String): Command<List<Boolean>> =
-        Command(listOf("SCRIPT", "EXISTS", *sha1s)) { r -> Replies.elements(r).map(Replies::boolean) }
+        Command(listOf("SCRIPT", "EXISTS", *sha1s)) { r -> Replies.elements(r).map(Decoders.boolean) }
 
     /** `SCRIPT FLUSH`: empties the script cache. */
     @JvmStatic
-    public fun scriptFlush(): Command<Void?> = Command(listOf("SCRIPT", "FLUSH"), decode = Replies::ok)
+    public fun scriptFlush(): Command<Void?> = Command(listOf("SCRIPT", "FLUSH"), decode = Decoders.ok)
 
     private fun scriptArgs(verb: String, script: String, keys: List<String>, args: List<Any>): List<Any> =
         ArrayList<Any>(3 + keys.size + args.size).apply {

@@ -1,5 +1,6 @@
 package io.hivepool.redis
 
+import io.hivepool.redis.internal.Decoders
 import io.hivepool.redis.internal.Replies
 import java.time.Instant
 import java.util.concurrent.CompletableFuture
@@ -11,15 +12,15 @@ import java.util.concurrent.CompletableFuture
 public object ServerCommands {
     /** `PING`: `PONG`. */
     @JvmStatic
-    public fun ping(): Command<String> = Command(listOf("PING"), decode = Replies::string)
+    public fun ping(): Command<String> = Command(listOf("PING"), decode = Decoders.string)
 
     /** `PING message`: [message] back. */
     @JvmStatic
-    public fun ping(message: String): Command<String> = Command(listOf("PING", message), decode = Replies::string)
+    public fun ping(message: String): Command<String> = Command(listOf("PING", message), decode = Decoders.string)
 
     /** `ECHO message`. */
     @JvmStatic
-    public fun echo(message: String): Command<String> = Command(listOf("ECHO", message), decode = Replies::string)
+    public fun echo(message: String): Command<String> = Command(listOf("ECHO", message), decode = Decoders.string)
 
     /** `ECHO` with binary content. */
     @JvmStatic
@@ -30,11 +31,11 @@ public object ServerCommands {
     @JvmStatic
     @JvmOverloads
     public fun info(section: String? = null): Command<String> =
-        Command(if (section == null) listOf("INFO") else listOf("INFO", section), decode = Replies::string)
+        Command(if (section == null) listOf("INFO") else listOf("INFO", section), decode = Decoders.string)
 
     /** `DBSIZE`: keys in the selected database. */
     @JvmStatic
-    public fun dbsize(): Command<Long> = Command(listOf("DBSIZE"), decode = Replies::long)
+    public fun dbsize(): Command<Long> = Command(listOf("DBSIZE"), decode = Decoders.long)
 
     /** `TIME`: the server's clock. */
     @JvmStatic
@@ -47,23 +48,23 @@ public object ServerCommands {
     @JvmStatic
     @JvmOverloads
     public fun flushdb(async: Boolean = false): Command<Void?> =
-        Command(if (async) listOf("FLUSHDB", "ASYNC") else listOf("FLUSHDB"), decode = Replies::ok)
+        Command(if (async) listOf("FLUSHDB", "ASYNC") else listOf("FLUSHDB"), decode = Decoders.ok)
 
     /** `SELECT db`: the connection notes the change (a connection on another db than its configured one is dirty). */
     @JvmStatic
-    public fun select(db: Int): Command<Void?> = Command(listOf("SELECT", db), decode = Replies::ok)
+    public fun select(db: Int): Command<Void?> = Command(listOf("SELECT", db), decode = Decoders.ok)
 
     /** `CLIENT ID`. */
     @JvmStatic
-    public fun clientId(): Command<Long> = Command(listOf("CLIENT", "ID"), decode = Replies::long)
+    public fun clientId(): Command<Long> = Command(listOf("CLIENT", "ID"), decode = Decoders.long)
 
     /** `CLIENT SETNAME name`. */
     @JvmStatic
-    public fun clientSetName(name: String): Command<Void?> = Command(listOf("CLIENT", "SETNAME", name), decode = Replies::ok)
+    public fun clientSetName(name: String): Command<Void?> = Command(listOf("CLIENT", "SETNAME", name), decode = Decoders.ok)
 
     /** `CLIENT GETNAME`, null when unnamed. */
     @JvmStatic
-    public fun clientGetName(): Command<String?> = Command(listOf("CLIENT", "GETNAME"), decode = Replies::stringOrNull)
+    public fun clientGetName(): Command<String?> = Command(listOf("CLIENT", "GETNAME"), decode = Decoders.stringOrNull)
 }
 
 // The Kotlin face: one round trip through RedisCommands.send each, cancellable as it is.

@@ -1,8 +1,8 @@
 package io.hivepool.redis
 
-import io.hivepool.redis.internal.Replies
-import kotlinx.coroutines.flow.Flow
+import io.hivepool.redis.internal.Decoders
 import java.util.concurrent.CompletableFuture
+import kotlinx.coroutines.flow.Flow
 
 /**
  * The set commands, as values (see [StringCommands] for how the faces use them). Replies come as RESP3 sets or
@@ -11,51 +11,51 @@ import java.util.concurrent.CompletableFuture
 public object SetCommands {
     /** `SADD key member…`: how many were added. */
     @JvmStatic
-    public fun sadd(key: String, vararg members: String): Command<Long> = Command(listOf("SADD", key, *members), decode = Replies::long)
+    public fun sadd(key: String, vararg members: String): Command<Long> = Command(listOf("SADD", key, *members), decode = Decoders.long)
 
     /** `SREM key member…`: how many were removed. */
     @JvmStatic
-    public fun srem(key: String, vararg members: String): Command<Long> = Command(listOf("SREM", key, *members), decode = Replies::long)
+    public fun srem(key: String, vararg members: String): Command<Long> = Command(listOf("SREM", key, *members), decode = Decoders.long)
 
     /** `SMEMBERS key`. */
     @JvmStatic
-    public fun smembers(key: String): Command<Set<String>> = Command(listOf("SMEMBERS", key), decode = Replies::stringSet)
+    public fun smembers(key: String): Command<Set<String>> = Command(listOf("SMEMBERS", key), decode = Decoders.stringSet)
 
     /** `SISMEMBER key member`. */
     @JvmStatic
-    public fun sismember(key: String, member: String): Command<Boolean> = Command(listOf("SISMEMBER", key, member), decode = Replies::boolean)
+    public fun sismember(key: String, member: String): Command<Boolean> = Command(listOf("SISMEMBER", key, member), decode = Decoders.boolean)
 
     /** `SCARD key`. */
     @JvmStatic
-    public fun scard(key: String): Command<Long> = Command(listOf("SCARD", key), decode = Replies::long)
+    public fun scard(key: String): Command<Long> = Command(listOf("SCARD", key), decode = Decoders.long)
 
     /** `SINTER key…`. */
     @JvmStatic
-    public fun sinter(vararg keys: String): Command<Set<String>> = Command(listOf("SINTER", *keys), decode = Replies::stringSet)
+    public fun sinter(vararg keys: String): Command<Set<String>> = Command(listOf("SINTER", *keys), decode = Decoders.stringSet)
 
     /** `SUNION key…`. */
     @JvmStatic
-    public fun sunion(vararg keys: String): Command<Set<String>> = Command(listOf("SUNION", *keys), decode = Replies::stringSet)
+    public fun sunion(vararg keys: String): Command<Set<String>> = Command(listOf("SUNION", *keys), decode = Decoders.stringSet)
 
     /** `SDIFF key…`: members of the first set not in the others. */
     @JvmStatic
-    public fun sdiff(vararg keys: String): Command<Set<String>> = Command(listOf("SDIFF", *keys), decode = Replies::stringSet)
+    public fun sdiff(vararg keys: String): Command<Set<String>> = Command(listOf("SDIFF", *keys), decode = Decoders.stringSet)
 
     /** `SPOP key`: a random member removed, or null when the set is empty. */
     @JvmStatic
-    public fun spop(key: String): Command<String?> = Command(listOf("SPOP", key), decode = Replies::stringOrNull)
+    public fun spop(key: String): Command<String?> = Command(listOf("SPOP", key), decode = Decoders.stringOrNull)
 
     /** `SPOP key count`: up to [count] random members removed. */
     @JvmStatic
-    public fun spop(key: String, count: Int): Command<Set<String>> = Command(listOf("SPOP", key, count), decode = Replies::stringSet)
+    public fun spop(key: String, count: Int): Command<Set<String>> = Command(listOf("SPOP", key, count), decode = Decoders.stringSet)
 
     /** `SRANDMEMBER key`: a random member, or null. */
     @JvmStatic
-    public fun srandmember(key: String): Command<String?> = Command(listOf("SRANDMEMBER", key), decode = Replies::stringOrNull)
+    public fun srandmember(key: String): Command<String?> = Command(listOf("SRANDMEMBER", key), decode = Decoders.stringOrNull)
 
     /** `SRANDMEMBER key count`: distinct members when [count] > 0, possibly repeated when negative. */
     @JvmStatic
-    public fun srandmember(key: String, count: Int): Command<List<String>> = Command(listOf("SRANDMEMBER", key, count), decode = Replies::strings)
+    public fun srandmember(key: String, count: Int): Command<List<String>> = Command(listOf("SRANDMEMBER", key, count), decode = Decoders.strings)
 
     /** One `SSCAN key cursor [MATCH pattern] [COUNT n]` page of members. */
     @JvmStatic

@@ -1,5 +1,6 @@
 package io.hivepool.redis
 
+import io.hivepool.redis.internal.Decoders
 import io.hivepool.redis.internal.Replies
 import java.util.concurrent.CompletableFuture
 
@@ -27,7 +28,7 @@ public object SortedSetCommands {
         ch: Boolean = false,
     ): Command<Long> {
         require(members.isNotEmpty()) { "ZADD needs at least one member" }
-        return Command(zaddArgs(key, nx, xx, gt, lt, ch, incr = false) + members.flatMap { listOf(it.score, it.member) }, decode = Replies::long)
+        return Command(zaddArgs(key, nx, xx, gt, lt, ch, incr = false) + members.flatMap { listOf(it.score, it.member) }, decode = Decoders.long)
     }
 
     /** `ZADD key score member` for one member. */
@@ -45,19 +46,19 @@ public object SortedSetCommands {
         xx: Boolean = false,
         gt: Boolean = false,
         lt: Boolean = false,
-    ): Command<Double?> = Command(zaddArgs(key, nx, xx, gt, lt, ch = false, incr = true) + listOf(increment, member), decode = Replies::doubleOrNull)
+    ): Command<Double?> = Command(zaddArgs(key, nx, xx, gt, lt, ch = false, incr = true) + listOf(increment, member), decode = Decoders.doubleOrNull)
 
     /** `ZRANGE key start stop [REV]` by rank. */
     @JvmStatic
     @JvmOverloads
     public fun zrange(key: String, start: Long, stop: Long, rev: Boolean = false): Command<List<String>> =
-        Command(zrangeArgs(key, start, stop, null, rev, null, scores = false), decode = Replies::strings)
+        Command(zrangeArgs(key, start, stop, null, rev, null, scores = false), decode = Decoders.strings)
 
     /** `ZRANGE key start stop [REV] WITHSCORES`. */
     @JvmStatic
     @JvmOverloads
     public fun zrangeWithScores(key: String, start: Long, stop: Long, rev: Boolean = false): Command<List<ScoredMember>> =
-        Command(zrangeArgs(key, start, stop, null, rev, null, scores = true), decode = Replies::scored)
+        Command(zrangeArgs(key, start, stop, null, rev, null, scores = true), decode = Decoders.scored)
 
     /**
      * `ZRANGE key min max BYSCORE [REV] [LIMIT offset count]`: members with scores between [min] and [max]
@@ -66,44 +67,44 @@ public object SortedSetCommands {
     @JvmStatic
     @JvmOverloads
     public fun zrangeByScore(key: String, min: String, max: String, rev: Boolean = false, limit: Limit? = null): Command<List<String>> =
-        Command(zrangeArgs(key, min, max, "BYSCORE", rev, limit, scores = false), decode = Replies::strings)
+        Command(zrangeArgs(key, min, max, "BYSCORE", rev, limit, scores = false), decode = Decoders.strings)
 
     /** [zrangeByScore] `WITHSCORES`. */
     @JvmStatic
     @JvmOverloads
     public fun zrangeByScoreWithScores(key: String, min: String, max: String, rev: Boolean = false, limit: Limit? = null): Command<List<ScoredMember>> =
-        Command(zrangeArgs(key, min, max, "BYSCORE", rev, limit, scores = true), decode = Replies::scored)
+        Command(zrangeArgs(key, min, max, "BYSCORE", rev, limit, scores = true), decode = Decoders.scored)
 
     /** `ZRANGE key min max BYLEX [REV] [LIMIT offset count]`. */
     @JvmStatic
     @JvmOverloads
     public fun zrangeByLex(key: String, min: String, max: String, rev: Boolean = false, limit: Limit? = null): Command<List<String>> =
-        Command(zrangeArgs(key, min, max, "BYLEX", rev, limit, scores = false), decode = Replies::strings)
+        Command(zrangeArgs(key, min, max, "BYLEX", rev, limit, scores = false), decode = Decoders.strings)
 
     /** `ZSCORE key member`, null when absent. */
     @JvmStatic
-    public fun zscore(key: String, member: String): Command<Double?> = Command(listOf("ZSCORE", key, member), decode = Replies::doubleOrNull)
+    public fun zscore(key: String, member: String): Command<Double?> = Command(listOf("ZSCORE", key, member), decode = Decoders.doubleOrNull)
 
     /** `ZINCRBY key increment member`: the new score. */
     @JvmStatic
     public fun zincrby(key: String, increment: Double, member: String): Command<Double> =
-        Command(listOf("ZINCRBY", key, increment, member), decode = Replies::double)
+        Command(listOf("ZINCRBY", key, increment, member), decode = Decoders.double)
 
     /** `ZRANK key member` (0 = lowest score), null when absent. */
     @JvmStatic
-    public fun zrank(key: String, member: String): Command<Long?> = Command(listOf("ZRANK", key, member), decode = Replies::longOrNull)
+    public fun zrank(key: String, member: String): Command<Long?> = Command(listOf("ZRANK", key, member), decode = Decoders.longOrNull)
 
     /** `ZREM key member…`: how many were removed. */
     @JvmStatic
-    public fun zrem(key: String, vararg members: String): Command<Long> = Command(listOf("ZREM", key, *members), decode = Replies::long)
+    public fun zrem(key: String, vararg members: String): Command<Long> = Command(listOf("ZREM", key, *members), decode = Decoders.long)
 
     /** `ZCARD key`. */
     @JvmStatic
-    public fun zcard(key: String): Command<Long> = Command(listOf("ZCARD", key), decode = Replies::long)
+    public fun zcard(key: String): Command<Long> = Command(listOf("ZCARD", key), decode = Decoders.long)
 
     /** `ZCOUNT key min max`. */
     @JvmStatic
-    public fun zcount(key: String, min: String, max: String): Command<Long> = Command(listOf("ZCOUNT", key, min, max), decode = Replies::long)
+    public fun zcount(key: String, min: String, max: String): Command<Long> = Command(listOf("ZCOUNT", key, min, max), decode = Decoders.long)
 
     /** `ZPOPMIN key`: the lowest-scored member removed, or null. */
     @JvmStatic
@@ -111,7 +112,7 @@ public object SortedSetCommands {
 
     /** `ZPOPMIN key count`. */
     @JvmStatic
-    public fun zpopmin(key: String, count: Int): Command<List<ScoredMember>> = Command(listOf("ZPOPMIN", key, count), decode = Replies::scored)
+    public fun zpopmin(key: String, count: Int): Command<List<ScoredMember>> = Command(listOf("ZPOPMIN", key, count), decode = Decoders.scored)
 
     /** `ZPOPMAX key`: the highest-scored member removed, or null. */
     @JvmStatic
@@ -119,7 +120,7 @@ public object SortedSetCommands {
 
     /** `ZPOPMAX key count`. */
     @JvmStatic
-    public fun zpopmax(key: String, count: Int): Command<List<ScoredMember>> = Command(listOf("ZPOPMAX", key, count), decode = Replies::scored)
+    public fun zpopmax(key: String, count: Int): Command<List<ScoredMember>> = Command(listOf("ZPOPMAX", key, count), decode = Decoders.scored)
 
     private fun zaddArgs(key: String, nx: Boolean, xx: Boolean, gt: Boolean, lt: Boolean, ch: Boolean, incr: Boolean): List<Any> {
         require(!(nx && xx)) { "nx and xx cannot both be set" }

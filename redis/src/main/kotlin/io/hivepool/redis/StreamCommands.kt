@@ -1,5 +1,6 @@
 package io.hivepool.redis
 
+import io.hivepool.redis.internal.Decoders
 import io.hivepool.redis.internal.Replies
 import io.hivepool.redis.internal.StreamReplies
 import java.util.concurrent.CompletableFuture
@@ -49,7 +50,7 @@ public object StreamCommands {
             add(id)
             fields.forEach { (f, v) -> add(f); add(v) }
         }
-        return Command(args, decode = Replies::stringOrNull)
+        return Command(args, decode = Decoders.stringOrNull)
     }
 
     /** `XRANGE key start end [COUNT n]`; `-` and `+` are the ends of the stream. */
@@ -66,14 +67,14 @@ public object StreamCommands {
 
     /** `XLEN key`. */
     @JvmStatic
-    public fun xlen(key: String): Command<Long> = Command(listOf("XLEN", key), decode = Replies::long)
+    public fun xlen(key: String): Command<Long> = Command(listOf("XLEN", key), decode = Decoders.long)
 
     /** `XTRIM key MAXLEN|MINID [~] threshold`: how many entries were removed; give exactly one of [maxLen] and [minId]. */
     @JvmStatic
     @JvmOverloads
     public fun xtrim(key: String, maxLen: Long? = null, minId: String? = null, approximate: Boolean = false): Command<Long> {
         require((maxLen == null) != (minId == null)) { "give exactly one of maxLen and minId" }
-        return Command(buildList { add("XTRIM"); add(key); addTrim(maxLen, minId, approximate) }, decode = Replies::long)
+        return Command(buildList { add("XTRIM"); add(key); addTrim(maxLen, minId, approximate) }, decode = Decoders.long)
     }
 
     /**
@@ -119,29 +120,29 @@ public object StreamCommands {
     @JvmStatic
     @JvmOverloads
     public fun xgroupCreate(key: String, group: String, id: String = "$", mkStream: Boolean = false): Command<Void?> =
-        Command(listOf("XGROUP", "CREATE", key, group, id) + (if (mkStream) listOf("MKSTREAM") else emptyList()), decode = Replies::ok)
+        Command(listOf("XGROUP", "CREATE", key, group, id) + (if (mkStream) listOf("MKSTREAM") else emptyList()), decode = Decoders.ok)
 
     /** `XGROUP DESTROY key group`: whether it existed. */
     @JvmStatic
-    public fun xgroupDestroy(key: String, group: String): Command<Boolean> = Command(listOf("XGROUP", "DESTROY", key, group), decode = Replies::boolean)
+    public fun xgroupDestroy(key: String, group: String): Command<Boolean> = Command(listOf("XGROUP", "DESTROY", key, group), decode = Decoders.boolean)
 
     /** `XGROUP CREATECONSUMER key group consumer`: whether it was created. */
     @JvmStatic
     public fun xgroupCreateConsumer(key: String, group: String, consumer: String): Command<Boolean> =
-        Command(listOf("XGROUP", "CREATECONSUMER", key, group, consumer), decode = Replies::boolean)
+        Command(listOf("XGROUP", "CREATECONSUMER", key, group, consumer), decode = Decoders.boolean)
 
     /** `XGROUP DELCONSUMER key group consumer`: how many pending entries it had. */
     @JvmStatic
     public fun xgroupDelConsumer(key: String, group: String, consumer: String): Command<Long> =
-        Command(listOf("XGROUP", "DELCONSUMER", key, group, consumer), decode = Replies::long)
+        Command(listOf("XGROUP", "DELCONSUMER", key, group, consumer), decode = Decoders.long)
 
     /** `XGROUP SETID key group id`. */
     @JvmStatic
-    public fun xgroupSetId(key: String, group: String, id: String): Command<Void?> = Command(listOf("XGROUP", "SETID", key, group, id), decode = Replies::ok)
+    public fun xgroupSetId(key: String, group: String, id: String): Command<Void?> = Command(listOf("XGROUP", "SETID", key, group, id), decode = Decoders.ok)
 
     /** `XACK key group id…`: how many were acknowledged. */
     @JvmStatic
-    public fun xack(key: String, group: String, vararg ids: String): Command<Long> = Command(listOf("XACK", key, group, *ids), decode = Replies::long)
+    public fun xack(key: String, group: String, vararg ids: String): Command<Long> = Command(listOf("XACK", key, group, *ids), decode = Decoders.long)
 
     /** `XPENDING key group`: the summary form. */
     @JvmStatic

@@ -1,6 +1,6 @@
 package io.hivepool.redis
 
-import io.hivepool.redis.internal.Replies
+import io.hivepool.redis.internal.Decoders
 import java.time.Instant
 import java.util.concurrent.CompletableFuture
 import kotlin.time.Duration
@@ -17,11 +17,11 @@ import kotlin.time.toJavaDuration
 public object StringCommands {
     /** `GET key`: the value, or null when the key does not exist. */
     @JvmStatic
-    public fun get(key: String): Command<String?> = Command(listOf("GET", key), decode = Replies::stringOrNull)
+    public fun get(key: String): Command<String?> = Command(listOf("GET", key), decode = Decoders.stringOrNull)
 
     /** `GET key` with binary key and value. */
     @JvmStatic
-    public fun get(key: ByteArray): Command<ByteArray?> = Command(listOf("GET", key), decode = Replies::bytesOrNull)
+    public fun get(key: ByteArray): Command<ByteArray?> = Command(listOf("GET", key), decode = Decoders.bytesOrNull)
 
     /**
      * `SET key value [NX|XX] [EX|PX|EXAT|PXAT|KEEPTTL]`: false when [nx] or [xx] prevented the write.
@@ -37,7 +37,7 @@ public object StringCommands {
         keepTtl: Boolean = false,
         nx: Boolean = false,
         xx: Boolean = false,
-    ): Command<Boolean> = Command(setArgs(key, value, expire, expireAt, keepTtl, nx, xx, get = false), decode = Replies::okOrNull)
+    ): Command<Boolean> = Command(setArgs(key, value, expire, expireAt, keepTtl, nx, xx, get = false), decode = Decoders.okOrNull)
 
     /** [set] with binary key and value. */
     @JvmStatic
@@ -50,7 +50,7 @@ public object StringCommands {
         keepTtl: Boolean = false,
         nx: Boolean = false,
         xx: Boolean = false,
-    ): Command<Boolean> = Command(setArgs(key, value, expire, expireAt, keepTtl, nx, xx, get = false), decode = Replies::okOrNull)
+    ): Command<Boolean> = Command(setArgs(key, value, expire, expireAt, keepTtl, nx, xx, get = false), decode = Decoders.okOrNull)
 
     /** `SET key value GET …`: sets like [set] and returns the old value (null if there was none). */
     @JvmStatic
@@ -63,46 +63,46 @@ public object StringCommands {
         keepTtl: Boolean = false,
         nx: Boolean = false,
         xx: Boolean = false,
-    ): Command<String?> = Command(setArgs(key, value, expire, expireAt, keepTtl, nx, xx, get = true), decode = Replies::stringOrNull)
+    ): Command<String?> = Command(setArgs(key, value, expire, expireAt, keepTtl, nx, xx, get = true), decode = Decoders.stringOrNull)
 
     /** `MGET key…`: values in key order, null for missing keys. */
     @JvmStatic
-    public fun mget(vararg keys: String): Command<List<String?>> = Command(listOf("MGET", *keys), decode = Replies::nullableStrings)
+    public fun mget(vararg keys: String): Command<List<String?>> = Command(listOf("MGET", *keys), decode = Decoders.nullableStrings)
 
     /** `MSET key value …` from a map (in its iteration order). */
     @JvmStatic
     public fun mset(values: Map<String, String>): Command<Void?> {
         require(values.isNotEmpty()) { "MSET needs at least one key/value pair" }
-        return Command(buildList { add("MSET"); values.forEach { (k, v) -> add(k); add(v) } }, decode = Replies::ok)
+        return Command(buildList { add("MSET"); values.forEach { (k, v) -> add(k); add(v) } }, decode = Decoders.ok)
     }
 
     /** `INCR key`: the new value. */
     @JvmStatic
-    public fun incr(key: String): Command<Long> = Command(listOf("INCR", key), decode = Replies::long)
+    public fun incr(key: String): Command<Long> = Command(listOf("INCR", key), decode = Decoders.long)
 
     /** `INCRBY key by`: the new value. */
     @JvmStatic
-    public fun incrBy(key: String, by: Long): Command<Long> = Command(listOf("INCRBY", key, by), decode = Replies::long)
+    public fun incrBy(key: String, by: Long): Command<Long> = Command(listOf("INCRBY", key, by), decode = Decoders.long)
 
     /** `INCRBYFLOAT key by`: the new value. */
     @JvmStatic
-    public fun incrByFloat(key: String, by: Double): Command<Double> = Command(listOf("INCRBYFLOAT", key, by), decode = Replies::double)
+    public fun incrByFloat(key: String, by: Double): Command<Double> = Command(listOf("INCRBYFLOAT", key, by), decode = Decoders.double)
 
     /** `DECR key`: the new value. */
     @JvmStatic
-    public fun decr(key: String): Command<Long> = Command(listOf("DECR", key), decode = Replies::long)
+    public fun decr(key: String): Command<Long> = Command(listOf("DECR", key), decode = Decoders.long)
 
     /** `DECRBY key by`: the new value. */
     @JvmStatic
-    public fun decrBy(key: String, by: Long): Command<Long> = Command(listOf("DECRBY", key, by), decode = Replies::long)
+    public fun decrBy(key: String, by: Long): Command<Long> = Command(listOf("DECRBY", key, by), decode = Decoders.long)
 
     /** `APPEND key value`: the new length. */
     @JvmStatic
-    public fun append(key: String, value: String): Command<Long> = Command(listOf("APPEND", key, value), decode = Replies::long)
+    public fun append(key: String, value: String): Command<Long> = Command(listOf("APPEND", key, value), decode = Decoders.long)
 
     /** `GETDEL key`: the value it had, or null. */
     @JvmStatic
-    public fun getDel(key: String): Command<String?> = Command(listOf("GETDEL", key), decode = Replies::stringOrNull)
+    public fun getDel(key: String): Command<String?> = Command(listOf("GETDEL", key), decode = Decoders.stringOrNull)
 
     /** `GETEX key [EX|PX|EXAT|PXAT|PERSIST]`: the value, changing its expiry; give at most one option. */
     @JvmStatic
@@ -114,12 +114,12 @@ public object StringCommands {
             addExpiry(expire, expireAt)
             if (persist) add("PERSIST")
         }
-        return Command(args, decode = Replies::stringOrNull)
+        return Command(args, decode = Decoders.stringOrNull)
     }
 
     /** `STRLEN key`. */
     @JvmStatic
-    public fun strlen(key: String): Command<Long> = Command(listOf("STRLEN", key), decode = Replies::long)
+    public fun strlen(key: String): Command<Long> = Command(listOf("STRLEN", key), decode = Decoders.long)
 
     private fun setArgs(
         key: Any,

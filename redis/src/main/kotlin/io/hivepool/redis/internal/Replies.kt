@@ -140,3 +140,27 @@ internal object Replies {
         return string(e[0]) to elements(e[1])
     }
 }
+
+/**
+ * The decoders of [Replies] as function values made once: a reference like `Replies::long` written in a command
+ * factory is a new object on every call.
+ */
+internal object Decoders {
+    val boolean: (RespValue) -> Boolean = Replies::boolean
+    val bytesOrNull: (RespValue) -> ByteArray? = Replies::bytesOrNull
+    val double: (RespValue) -> Double = Replies::double
+    val doubleOrNull: (RespValue) -> Double? = Replies::doubleOrNull
+    val long: (RespValue) -> Long = Replies::long
+    val longOrNull: (RespValue) -> Long? = Replies::longOrNull
+    val nullableStrings: (RespValue) -> List<String?> = Replies::nullableStrings
+    val ok: (RespValue) -> Void? = Replies::ok
+    val okOrNull: (RespValue) -> Boolean = Replies::okOrNull
+    val raw: (RespValue) -> RespValue = Replies::raw
+    val scored: (RespValue) -> List<ScoredMember> = Replies::scored
+    val string: (RespValue) -> String = Replies::string
+    val stringMap: (RespValue) -> Map<String, String> = Replies::stringMap
+    val stringOrNull: (RespValue) -> String? = Replies::stringOrNull
+    val stringSet: (RespValue) -> Set<String> = Replies::stringSet
+    val strings: (RespValue) -> List<String> = Replies::strings
+    val stringsOrNull: (RespValue) -> List<String>? = Replies::stringsOrNull
+}
