@@ -1,6 +1,7 @@
 package io.hivepool.redis.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,10 @@ import io.hivepool.testing.RedisCluster;
 import io.hivepool.testing.RedisClusterOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +47,23 @@ class FutureRedisClusterPoolTest {
                 .topologyRefreshInterval(Duration.ofSeconds(30))
                 .node(node -> node.commandTimeout(Duration.ofSeconds(5)))
                 .build());
+    }
+
+    @Test
+    @DisplayName("a pipeline in flight when close() runs completes or fails, but never comes back cancelled")
+    void pipelineInFlightAtClose() throws Exception {
+        FutureRedisClusterPool client = client();
+        assertEquals(true, client.set("java:close", "1").get()); // a node pool is open, so the pipeline is written at once
+        CompletableFuture<List<Object>> slow = client.pipeline(batch -> batch.queue("DEBUG", "SLEEP", "0.3"));
+        client.close();
+        try {
+            slow.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException failed) {
+            assertFalse(failed.getCause() instanceof CancellationException, "failed as cancelled: " + failed.getCause());
+        } catch (CancellationException e) {
+            throw new AssertionError("nobody cancelled this pipeline, yet it completed as cancelled", e);
+        }
+        assertFalse(slow.isCancelled());
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.hivepool.redis.internal.start
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancel
 import java.util.concurrent.CompletableFuture
 import java.util.function.Consumer
 
@@ -34,8 +33,9 @@ internal class RealFutureRedisClusterPool(override val clusterPool: RedisCluster
 
     override fun nodeStats(): Map<String, PoolStats> = clusterPool.nodeStats()
 
+    // The scope is not cancelled: that would complete futures in flight as cancelled though nobody cancelled
+    // them. Closing the cluster ends them (PoolClosedException, or a connection error for a command in flight).
     override fun close() {
         clusterPool.close()
-        scope.cancel()
     }
 }

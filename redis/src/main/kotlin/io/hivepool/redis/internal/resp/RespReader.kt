@@ -7,7 +7,8 @@ import io.ktor.utils.io.readAvailable
 import kotlin.coroutines.cancellation.CancellationException
 
 /**
- * Decodes RESP2/RESP3 values from a Ktor [ByteReadChannel] (the TLS path, fake servers, tests): a suspending
+ * Decodes RESP2/RESP3 values from a Ktor [ByteReadChannel] (the handshake-free readers of tests and fake servers;
+ * connections, TLS included, feed [RespParser] from their own read loop): a suspending
  * loop around [RespParser], which owns the grammar, the limits and the buffer. Not thread-safe.
  */
 internal class RespReader(
