@@ -31,6 +31,7 @@ public class RedisSentinelOptions {
     /** How long to wait for the group to come up (replicas in sync, sentinels aware of each other), in milliseconds. */
     public var startTimeoutMillis: Long = 30_000
 
+    @JvmSynthetic // internal members of a public class are public (mangled) to Java
     internal fun validate() {
         require(masterName.isNotBlank() && masterName.none { it.isWhitespace() }) { "masterName must be one word, was '$masterName'" }
         require(replicas >= 1) { "replicas must be >= 1, was $replicas" }

@@ -18,7 +18,8 @@ public class RedisSentinelConfig private constructor(
     public val masterName: String,
     /** The settings of the pool on the master (host and port are replaced by the master's). */
     public val node: RedisPoolConfig,
-    /** How each connection to a sentinel is made (credentials from the first sentinel URI). */
+    /** How each connection to a sentinel is made (credentials from the first sentinel URI). Hidden from Java (synthetic getter). */
+    @get:JvmSynthetic
     internal val sentinel: RedisPoolConfig,
 ) {
     /** No password here: [node]'s toString masks it. */
