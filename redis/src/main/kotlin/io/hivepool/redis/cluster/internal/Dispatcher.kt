@@ -12,7 +12,6 @@ import io.hivepool.redis.cluster.RedisClusterException
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeout
-import kotlinx.coroutines.withTimeoutOrNull
 
 /**
  * Runs one command on the cluster: picks the node from the slot map, follows MOVED and ASK, and retries
@@ -56,7 +55,7 @@ internal class Dispatcher(private val cluster: RealRedisClusterPool) {
                 } else {
                     withinDeadline(started, budget) { if (route.bounded) bounded(pool, command) else attempt(pool, command, asking) }
                 }
-            } catch (e: NoAnswerInBound) {
+            } catch (e: ReadRoute.NoAnswerInBound) {
                 // a read with a fallback: the node may be paused; try the other role with what is left of the deadline
                 health.markDown(target)
                 cluster.topology.suspect(target)
@@ -139,14 +138,7 @@ internal class Dispatcher(private val cluster: RealRedisClusterPool) {
         }
     }
 
-    /** One attempt of a read with a fallback: at most half of commandTimeout, else [NoAnswerInBound]. */
-    private suspend fun <R> bounded(pool: RedisPool, command: Command<R>): R =
-        (withTimeoutOrNull(preferredBoundMillis) { Answer(pool.send(command)) } ?: throw NoAnswerInBound).value
-
-    private class Answer<R>(val value: R)
-
-    /** A bounded read got no answer in time (its own timeout, not the caller's cancellation); never leaves [dispatch]. */
-    private object NoAnswerInBound : Exception("no answer within half of commandTimeout", null, false, false)
+    private suspend fun <R> bounded(pool: RedisPool, command: Command<R>): R = ReadRoute.sendBounded(pool, command, preferredBoundMillis)
 
     @Suppress("UNCHECKED_CAST")
     private suspend fun <R> attempt(pool: RedisPool, command: Command<R>, asking: Boolean): R {

@@ -1,6 +1,9 @@
 package io.hivepool.redis.cluster.internal
 
+import io.hivepool.redis.Command
+import io.hivepool.redis.RedisPool
 import io.hivepool.redis.cluster.ReadFrom
+import kotlinx.coroutines.withTimeoutOrNull
 import java.util.concurrent.ConcurrentHashMap
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
@@ -49,6 +52,21 @@ internal object ReadRoute {
         ReadFrom.PRIMARY -> false
         ReadFrom.REPLICA -> replicas > 1
         else -> replicas > 0
+    }
+
+    /**
+     * One attempt of a read that has a fallback: [command] on [pool], given at most [boundMillis] (half of
+     * commandTimeout), else [NoAnswerInBound]. Cancelling the attempt follows the pool's rules (a written command's
+     * reply is read and dropped; the shared connection stays usable).
+     */
+    suspend fun <R> sendBounded(pool: RedisPool, command: Command<R>, boundMillis: Long): R =
+        (withTimeoutOrNull(boundMillis) { Answer(pool.send(command)) } ?: throw NoAnswerInBound).value
+
+    private class Answer<R>(val value: R)
+
+    /** A bounded read got no answer in time (its own bound, not the caller's cancellation); caught by the router. */
+    object NoAnswerInBound : Exception("no answer within half of commandTimeout", null, false, false) {
+        private fun readResolve(): Any = NoAnswerInBound
     }
 
     /** A replica that is not down, round robin from [next]; -1 when every one is down. */
