@@ -143,12 +143,17 @@ internal class RealRedisSentinelPool private constructor(
             val i = ReadRoute.choose(readFrom, masterNow, listed.addresses, health, ::nextIndex)
             if (i == ReadRoute.NO_REPLICA) {
                 replicas.requestRefresh { master }
-                throw RedisSentinelException("readFrom = REPLICA, but the sentinels list no replica of '${settings.masterName}' that is up", last)
+                throw RedisSentinelException(
+                    "readFrom = REPLICA, but the sentinels list no replica of '${settings.masterName}' that is up",
+                    last,
+                )
             }
             val node = if (i == ReadRoute.PRIMARY) masterNow else listed.addresses[i]
             if (readFrom == ReadFrom.REPLICA && last != null && health.isDown(node)) {
                 throw RedisSentinelException(
-                    "readFrom = REPLICA, but no replica of '${settings.masterName}' answered (tried ${listed.addresses.joinToString()})", last,
+                    "readFrom = REPLICA, but no replica of '${settings.masterName}' answered " +
+                        "(tried ${listed.addresses.joinToString()})",
+                    last,
                 )
             }
             // every allowed node failed lately: wait a little (10 ms, doubling to 100 ms) rather than spin on refusals
