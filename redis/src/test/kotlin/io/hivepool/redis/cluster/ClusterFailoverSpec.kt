@@ -41,9 +41,16 @@ class ClusterFailoverSpec : FunSpec({
         while (withContext(Dispatchers.IO) { offsetOf(replica) } < target) delay(5.milliseconds)
     }
 
-    /** Until the client lists a replica for [key]'s slot (Redis 7's CLUSTER SLOTS omits one not yet known to have replicated). */
+    /**
+     * Until every node's CLUSTER SLOTS, then the client, list a replica for [key]'s slot (Redis 7's CLUSTER SLOTS
+     * omits a replica until the node asked has heard by gossip that it replicated something).
+     */
     suspend fun awaitReplicaKnown(client: RedisClusterPool, key: String) {
-        withTimeout(20.seconds) {
+        val replica = cluster.replicasOf(cluster.ownerOf(key)).single()
+        withTimeout(30.seconds) {
+            while (!withContext(Dispatchers.IO) { cluster.nodes.all { it.command("CLUSTER", "SLOTS").lines().contains("${replica.port}") } }) {
+                delay(100.milliseconds)
+            }
             while (true) {
                 client.refreshTopology()
                 if ((client as RealRedisClusterPool).topology.owner(client.slotOf(key))?.replicas?.isNotEmpty() == true) break

@@ -47,12 +47,17 @@ class ClusterReadFallbackSpec : FunSpec({
     }
 
     /**
-     * Until the client's slot map lists a replica for [key]'s slot: on Redis 7, CLUSTER SLOTS leaves out a replica
-     * until the node asked has heard (by gossip) that it replicated something, which takes a few seconds.
+     * Until every node's CLUSTER SLOTS and then the client's slot map list the replica of [key]'s primary: Redis 7
+     * leaves a replica out of CLUSTER SLOTS until the node asked has heard (by gossip) that it replicated something,
+     * so a topology read from a node that has not could drop the replica again.
      */
     suspend fun awaitReplicaKnown(client: RedisClusterPool, key: String) {
+        val replica = cluster.replicasOf(cluster.ownerOf(key)).single()
         val real = client as RealRedisClusterPool
-        withTimeout(20.seconds) {
+        withTimeout(30.seconds) {
+            while (!withContext(Dispatchers.IO) { cluster.nodes.all { it.command("CLUSTER", "SLOTS").lines().contains("${replica.port}") } }) {
+                delay(100.milliseconds)
+            }
             while (true) {
                 client.refreshTopology()
                 if (real.topology.owner(client.slotOf(key))?.replicas?.isNotEmpty() == true) break

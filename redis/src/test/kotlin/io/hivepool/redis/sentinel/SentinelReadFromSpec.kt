@@ -12,6 +12,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.comparables.shouldBeGreaterThan
 import io.kotest.matchers.comparables.shouldBeLessThan
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
@@ -47,10 +48,13 @@ class SentinelReadFromSpec : FunSpec({
         println("sentinel readFrom: $what")
     }
 
-    /** Writes through [pool] (so on the master) and waits until both replicas acknowledged it. */
+    /** Writes through [pool] (so on the master) and waits until both replicas have it. */
     suspend fun writeReplicated(pool: RedisPool, key: String, value: String) {
         pool.set(key, value) shouldBe true
-        withContext(Dispatchers.IO) { group.primary().command("WAIT", "2", "5000") } shouldBe "2"
+        val replicas = withContext(Dispatchers.IO) { group.servers - group.primary() }
+        withTimeout(15.seconds) {
+            while (!withContext(Dispatchers.IO) { replicas.all { it.command("GET", key) == value } }) delay(10.milliseconds)
+        }
     }
 
     test("REPLICA sends reads to the replicas the sentinels list, and writes, leases and pipelines to the master") {
@@ -139,6 +143,31 @@ class SentinelReadFromSpec : FunSpec({
         } finally {
             preferred.close()
             strict.close()
+        }
+    }
+
+    test("a replica that answers MASTERDOWN (cut from its master, serving no stale data) is passed over for the other one") {
+        val pool = pool(ReadFrom.REPLICA_PREFERRED, "rf-masterdown")
+        val master = group.primary()
+        val (cut, healthy) = (group.servers - master).let { it[0] to it[1] }
+        try {
+            writeReplicated(pool, "rf:md", "v")
+            withContext(Dispatchers.IO) {
+                cut.command("CONFIG", "SET", "replica-serve-stale-data", "no")
+                cut.command("REPLICAOF", "127.0.0.1", "1") // a port nothing listens on: the link stays down
+            }
+            val healthyGets = callsOf(healthy, "get")
+            repeat(10) { pool.get("rf:md") shouldBe "v" }
+            callsOf(healthy, "get") shouldBe healthyGets + 10
+            // still cut off now, so the reads that picked it met MASTERDOWN and went on to the other replica
+            shouldThrow<IllegalStateException> { cut.command("GET", "rf:md") }.message!! shouldContain "MASTERDOWN"
+        } finally {
+            pool.close()
+            withContext(Dispatchers.IO) {
+                cut.command("CONFIG", "SET", "replica-serve-stale-data", "yes")
+                cut.command("REPLICAOF", master.host, master.port.toString())
+                group.awaitHealthy()
+            }
         }
     }
 

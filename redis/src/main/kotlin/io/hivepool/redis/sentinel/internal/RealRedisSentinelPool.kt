@@ -97,15 +97,16 @@ internal class RealRedisSentinelPool private constructor(
         return RedisPool(settings.node.forNode(host, port, readOnly = false, name = settings.node.pool.name))
     }
 
-    /**
-     * Sends on the current master's pool. A READONLY reply or a connection failure makes the pool ask the sentinels
-     * again; if the master was switched while the command ran, it is sent once more, to the new master.
-     */
+    /** A read-only command under readFrom (other than PRIMARY) goes to [read]; everything else to [sendToMaster]. */
     override suspend fun <R> send(command: Command<R>): R {
         if (readFrom != ReadFrom.PRIMARY && KeyPositions.isReadOnly(KeyPositions.name(command.args), command.args)) return read(command)
         return sendToMaster(command)
     }
 
+    /**
+     * Sends on the current master's pool. A READONLY reply or a connection failure makes the pool ask the sentinels
+     * again; if the master was switched while the command ran, it is sent once more, to the new master.
+     */
     private suspend fun <R> sendToMaster(command: Command<R>): R {
         val target = current
         try {
@@ -171,6 +172,10 @@ internal class RealRedisSentinelPool private constructor(
                 last = RedisTimeoutException("$node did not answer ${command.name} within half of commandTimeout")
             } catch (e: RedisTimeoutException) {
                 if (!bounded) throw e
+                last = e
+            } catch (e: RedisServerException) {
+                // a replica loading its data set, or cut from its master with replica-serve-stale-data no
+                if (i == ReadRoute.PRIMARY || (e.code != "LOADING" && e.code != "MASTERDOWN")) throw e
                 last = e
             } catch (e: RedisConnectionException) {
                 last = e
