@@ -49,6 +49,7 @@ public object BlockingCommands {
 }
 
 /** How long the server may hold the reply back: the timeout, or forever for 0. */
+@JvmSynthetic // top-level internal functions are public static methods to Java
 internal fun blockFor(timeout: java.time.Duration): Duration {
     require(!timeout.isNegative) { "timeout must be >= 0, was ${timeout.toKotlinDuration()}" }
     return if (timeout.isZero) Duration.INFINITE else timeout.toKotlinDuration()

@@ -79,12 +79,14 @@ public object KeyCommands {
 }
 
 /** A SCAN-family reply `[cursor, [items…]]` as a [ScanPage]. */
+@JvmSynthetic // top-level internal functions are public static methods to Java
 internal fun scanPage(v: RespValue): ScanPage {
     val (cursor, items) = Replies.scanPage(v)
     return ScanPage(cursor, items.map(Decoders.string))
 }
 
 /** Walks the pages [page] builds from cursor `"0"` until the cursor comes back, emitting each page's items. */
+@JvmSynthetic
 internal fun RedisCommands.scanFlow(page: (String) -> Command<ScanPage>): Flow<String> = flow {
     var cursor = "0"
     do {

@@ -34,7 +34,11 @@ public class RedisPoolConfig private constructor(
     override fun toString(): String =
         "RedisPoolConfig($connection, $pool, checkOnRecycle=$checkOnRecycle, sharedConnections=$sharedConnections)"
 
-    /** The same settings for the server at [host]:[port] (a cluster node's pool), named [name]. */
+    /**
+     * The same settings for the server at [host]:[port] (a cluster node's pool), named [name]. Synthetic, so Java,
+     * which sees `internal` members of a public class as public (`forNode${'$'}hivepool_redis`), does not see it.
+     */
+    @JvmSynthetic
     internal fun forNode(host: String, port: Int, readOnly: Boolean, name: String): RedisPoolConfig = RedisPoolConfig(
         connection.copy(host = host, port = port, readOnly = readOnly),
         pool.toBuilder().also { it.name = name }.build(),

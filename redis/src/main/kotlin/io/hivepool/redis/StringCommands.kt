@@ -148,6 +148,7 @@ public object StringCommands {
 /** No allocation per call, unlike counting a list of flags: SET is on the hot path. */
 private fun atMostOne(a: Boolean, b: Boolean, c: Boolean): Boolean = (if (a) 1 else 0) + (if (b) 1 else 0) + (if (c) 1 else 0) <= 1
 
+@JvmSynthetic // top-level internal functions are public static methods to Java
 internal fun MutableList<Any>.addExpiry(expire: java.time.Duration?, expireAt: Instant?) {
     if (expire != null) {
         require(!expire.isNegative && !expire.isZero) { "expire must be > 0, was $expire" }

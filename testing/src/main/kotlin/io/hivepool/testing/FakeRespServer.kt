@@ -109,6 +109,7 @@ public class FakeRespServer internal constructor(
             silent = true
         }
 
+        @JvmSynthetic // internal members of a public class are public (mangled) to Java
         internal fun serve() {
             try {
                 val input = RespInput(socket.getInputStream().buffered())

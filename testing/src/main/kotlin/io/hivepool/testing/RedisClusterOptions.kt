@@ -23,6 +23,7 @@ public class RedisClusterOptions {
     /** How long to wait for the cluster to come up (every node answering, `cluster_state:ok`), in milliseconds. */
     public var startTimeoutMillis: Long = 30_000
 
+    @JvmSynthetic // internal members of a public class are public (mangled) to Java
     internal fun validate() {
         require(primaries >= 1) { "primaries must be >= 1, was $primaries" }
         require(replicasPerPrimary >= 0) { "replicasPerPrimary must be >= 0, was $replicasPerPrimary" }

@@ -31,6 +31,7 @@ public class RedisSentinelOptions {
     /** How long to wait for the group to come up (replicas in sync, sentinels aware of each other), in milliseconds. */
     public var startTimeoutMillis: Long = 30_000
 
+    @JvmSynthetic // internal members of a public class are public (mangled) to Java
     internal fun validate() {
         require(masterName.isNotBlank() && masterName.none { it.isWhitespace() }) { "masterName must be one word, was '$masterName'" }
         require(replicas >= 1) { "replicas must be >= 1, was $replicas" }
@@ -112,11 +113,36 @@ public class RedisSentinelGroup private constructor(
             if (field("port") != primary.port.toString()) return "$s still names port ${field("port")}"
             if (field("num-other-sentinels") != (sentinels.size - 1).toString()) return "$s does not know the other sentinels yet"
             val replicas = quick(s) { it.callOk("SENTINEL", "REPLICAS", masterName).render() } ?: continue
-            if (servers.any { it != primary && quick(it) { _ -> true } == true && !replicas.contains("${it.port}") }) {
-                return "$s does not list every replica yet"
+            val flags = replicaFlags(replicas)
+            for (node in servers) {
+                if (node == primary || quick(node) { _ -> true } != true) continue
+                val f = flags[node.port] ?: return "$s does not list every replica yet"
+                // a client reading from replicas skips those a sentinel flags down or cannot reach
+                if (f.any { it == "s_down" || it == "o_down" || it == "disconnected" }) return "$s flags replica $node ${f.joinToString(",")}"
             }
         }
         return null
+    }
+
+    /** Port → flags of each replica in a rendered `SENTINEL REPLICAS` reply (field names and values, one per line). */
+    private fun replicaFlags(rendered: String): Map<Int, List<String>> {
+        val result = HashMap<Int, List<String>>()
+        val lines = rendered.lines()
+        var port: Int? = null
+        var flags: List<String>? = null
+        var i = 0
+        while (i + 1 < lines.size) {
+            when (lines[i]) {
+                "name" -> { port = null; flags = null }
+                "port" -> port = lines[i + 1].toIntOrNull()
+                "flags" -> flags = lines[i + 1].split(',')
+            }
+            val p = port
+            val f = flags
+            if (p != null && f != null) result[p] = f
+            i += 2
+        }
+        return result
     }
 
     private fun role(node: RedisServer): String? = quick(node) { it.callOk("ROLE").render().lines().firstOrNull() }

@@ -29,11 +29,14 @@ public class RedisServerOptions {
     public var startTimeoutMillis: Long = 15_000
 
     /** A config file passed first on the command line (a sentinel's, which the sentinel rewrites); set by the fixtures. */
+    @get:JvmSynthetic @set:JvmSynthetic // internal members of a public class are public (mangled) to Java
     internal var configFile: java.nio.file.Path? = null
 
     /** Run as a Sentinel (`redis-server <configFile> --sentinel`); set by [RedisSentinelGroup]. */
+    @get:JvmSynthetic @set:JvmSynthetic
     internal var sentinel: Boolean = false
 
+    @JvmSynthetic
     internal fun snapshot(): RedisServerOptions = RedisServerOptions().also {
         it.configFile = configFile
         it.sentinel = sentinel
@@ -46,6 +49,7 @@ public class RedisServerOptions {
     }
 
     /** What an attached REDIS_URL server cannot honour, or null when it can serve these options. */
+    @JvmSynthetic
     internal fun needsOwnServer(): String? {
         val reasons = buildList {
             if (password != null) add("password")

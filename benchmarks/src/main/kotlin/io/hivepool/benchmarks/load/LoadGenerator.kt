@@ -6,7 +6,8 @@ import kotlin.system.exitProcess
  * The end-to-end closed-loop load generator of DESIGN §5. For each concurrency C and each selected client:
  * C callers issue GET on 10,000 pre-loaded keys of 64-byte values, each awaiting its reply before the next;
  * one JSON line per run on stdout, progress on stderr. The Redis under test is `REDIS_URL`, else a local
- * server started for the run. See benchmarks/README.md for the command.
+ * server started for the run; with `--target cluster`, `REDIS_CLUSTER_URL`, else a local 3-primary cluster.
+ * See benchmarks/README.md for the command.
  */
 fun main(args: Array<String>) {
     // stdout carries only the JSON lines; kotlin-logging would otherwise announce itself there
@@ -18,12 +19,12 @@ fun main(args: Array<String>) {
         exitProcess(2)
     }
     val selected = try {
-        Clients.select(options.clients)
+        Clients.select(options.clients, options.target)
     } catch (e: IllegalArgumentException) {
         System.err.println(e.message)
         exitProcess(2)
     }
-    val failures = RedisTarget.resolve().use { target ->
+    val failures = RedisTarget.resolve(options.target).use { target ->
         System.err.println("redis under test: ${target.uri} (${target.source})")
         val keyspace = Keyspace()
         keyspace.preload(target)

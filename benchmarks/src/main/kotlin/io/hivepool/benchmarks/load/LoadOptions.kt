@@ -9,6 +9,7 @@ import kotlin.time.Duration.Companion.seconds
  * `--clients all|a,b,c` `--concurrency 64[,16,...]` `--pool 16` `--duration 10s` `--ops N` `--warmup 3s`
  * `--out results.jsonl` (also append each JSON line to this file: Maven's console may prefix stdout with an
  * ANSI reset code, the file never has one) `--diagnostics` (per client, a [RunCost] line on stderr)
+ * `--target single|cluster` (one server, or a Redis Cluster and the cluster clients; see [RedisTarget.resolveCluster])
  *
  * Durations are Kotlin duration strings (`10s`, `500ms`, `1m`) or plain seconds.
  */
@@ -21,11 +22,12 @@ data class LoadOptions(
     val warmup: Duration = 3.seconds,
     val out: java.io.File? = null,
     val diagnostics: Boolean = false,
+    val target: TargetKind = TargetKind.SINGLE,
 ) {
     companion object {
         const val USAGE: String =
             "usage: LoadGenerator [--clients all|name,name] [--concurrency 64[,16,...]] [--pool 16] " +
-                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl] [--diagnostics]"
+                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl] [--diagnostics] [--target single|cluster]"
 
         /** Parses [args]; throws [IllegalArgumentException] naming the bad option. */
         fun parse(args: Array<String>): LoadOptions {
@@ -43,12 +45,19 @@ data class LoadOptions(
                     "--warmup" -> options = options.copy(warmup = duration(option, value(option), allowZero = true))
                     "--out" -> options = options.copy(out = java.io.File(value(option)))
                     "--diagnostics" -> options = options.copy(diagnostics = true)
+                    "--target" -> options = options.copy(target = target(option, value(option)))
                     "--help", "-h" -> throw IllegalArgumentException(USAGE)
                     else -> throw IllegalArgumentException("unknown option $option; $USAGE")
                 }
                 i++
             }
             return options
+        }
+
+        private fun target(option: String, text: String): TargetKind = when (text.trim().lowercase()) {
+            "single" -> TargetKind.SINGLE
+            "cluster" -> TargetKind.CLUSTER
+            else -> throw IllegalArgumentException("$option must be single or cluster, was $text")
         }
 
         private fun positiveInt(option: String, text: String): Int =

@@ -65,11 +65,19 @@ class RunCost private constructor(private val target: RedisTarget) {
         /** Starts counting now. Blocking (one INFO round trip). */
         fun start(target: RedisTarget): RunCost = RunCost(target)
 
-        private fun serverStats(target: RedisTarget): Map<String, Long> = Jedis(target.javaUri).use { jedis ->
-            jedis.info("stats").lines().mapNotNull { line ->
-                val (k, v) = line.trim().split(':', limit = 2).takeIf { it.size == 2 } ?: return@mapNotNull null
-                v.toLongOrNull()?.let { k to it }
-            }.toMap()
+        /** `INFO stats` counters, summed over every node of a cluster. */
+        private fun serverStats(target: RedisTarget): Map<String, Long> {
+            val nodes = if (target.isCluster) ClusterClients.nodes(target) else listOf(target.javaUri)
+            val sums = HashMap<String, Long>()
+            for (node in nodes) {
+                Jedis(node).use { jedis ->
+                    jedis.info("stats").lines().forEach { line ->
+                        val (k, v) = line.trim().split(':', limit = 2).takeIf { it.size == 2 } ?: return@forEach
+                        v.toLongOrNull()?.let { sums.merge(k, it, Long::plus) }
+                    }
+                }
+            }
+            return sums
         }
 
         private fun processCpuNanos(): Long =

@@ -3,6 +3,7 @@ package io.hivepool.redis.sentinel
 import io.hivepool.redis.RedisPool
 import io.hivepool.redis.RedisPoolConfig
 import io.hivepool.redis.RedisURI
+import io.hivepool.redis.cluster.ReadFrom
 import io.hivepool.redis.sentinel.internal.RealRedisSentinelPool
 import java.util.function.Consumer
 
@@ -16,13 +17,16 @@ public class RedisSentinelConfig private constructor(
     public val sentinels: List<String>,
     /** The name the sentinels monitor the master under. */
     public val masterName: String,
-    /** The settings of the pool on the master (host and port are replaced by the master's). */
+    /** The settings of the pool on the master (host and port are replaced by the master's), and of each replica's pool. */
     public val node: RedisPoolConfig,
-    /** How each connection to a sentinel is made (credentials from the first sentinel URI). */
+    /** See [Builder.readFrom]. */
+    public val readFrom: ReadFrom,
+    /** How each connection to a sentinel is made (credentials from the first sentinel URI). Hidden from Java (synthetic getter). */
+    @get:JvmSynthetic
     internal val sentinel: RedisPoolConfig,
 ) {
     /** No password here: [node]'s toString masks it. */
-    override fun toString(): String = "RedisSentinelConfig(sentinels=$sentinels, masterName=$masterName, node=$node)"
+    override fun toString(): String = "RedisSentinelConfig(sentinels=$sentinels, masterName=$masterName, readFrom=$readFrom, node=$node)"
 
     /** Java entry point. */
     public companion object {
@@ -45,6 +49,21 @@ public class RedisSentinelConfig private constructor(
         /** Used in messages and as the pool's name; not blank. Default "hivepool-sentinel". */
         public var name: String = "hivepool-sentinel"
 
+        /**
+         * Where read-only commands sent on the pool go (GET, MGET, HGETALL, ZRANGE, XRANGE, …: the same list the
+         * cluster client uses). Default [ReadFrom.PRIMARY]: everything goes to the master.
+         *
+         * With another value the pool also keeps a pool per replica the sentinels list (`SENTINEL REPLICAS`, leaving
+         * out replicas they flag `s_down`, `o_down` or `disconnected`), refreshed on `+switch-master`, `+slave`,
+         * `+sdown`, `-sdown`, `+convert-to-slave` and `+slave-reconf-done`, and every 30 seconds (every second while
+         * a sentinel flags one `disconnected`, which clears without an event). Writes, blocking commands,
+         * [io.hivepool.redis.RedisPool.use] / `acquire` leases, transactions, pipelines and subscriptions always go
+         * to the master. [ReadFrom.REPLICA] fails with [RedisSentinelException] when no replica is up;
+         * [ReadFrom.REPLICA_PREFERRED] then reads from the master. Replicas are asynchronous: a read from one may
+         * miss the latest writes.
+         */
+        public var readFrom: ReadFrom = ReadFrom.PRIMARY
+
         private var nodeSettings: RedisPoolConfig.Builder.() -> Unit = {}
 
         /** Settings of the master's pool: `node { password = "…"; maxSize = 16 }`; host, port and uri are the master's. */
@@ -54,6 +73,7 @@ public class RedisSentinelConfig private constructor(
         /** Java: sets [sentinels]. */ public fun sentinels(vararg value: String): Builder = apply { sentinels = value.toList() }
         /** Java: sets [masterName]. */ public fun masterName(value: String): Builder = apply { masterName = value }
         /** Java: sets [name]. */ public fun name(value: String): Builder = apply { name = value }
+        /** Java: sets [readFrom]. */ public fun readFrom(value: ReadFrom): Builder = apply { readFrom = value }
         /** Java: settings of the master's pool, as [node]. */
         public fun node(settings: Consumer<RedisPoolConfig.Builder>): Builder = apply { nodeSettings = { settings.accept(this) } }
 
@@ -86,7 +106,7 @@ public class RedisSentinelConfig private constructor(
                 commandTimeout = node.connection.commandTimeout
             }.build()
             return RedisSentinelConfig(
-                uris.map { RedisURI.parse(it).let { c -> "${c.host}:${c.port}" } }, masterName, node, sentinel,
+                uris.map { RedisURI.parse(it).let { c -> "${c.host}:${c.port}" } }, masterName, node, readFrom, sentinel,
             )
         }
     }
@@ -101,7 +121,8 @@ public class RedisSentinelConfig private constructor(
  * returns a [RedisPool] on it that follows failovers: it listens for `+switch-master` on a sentinel, and asks
  * again when the master answers READONLY or cannot be reached. On a switch, new commands and leases go to the
  * new master; the old master's pool is closed (in-flight commands on it fail with a connection error, leases are
- * closed when returned). Cancellable while resolving.
+ * closed when returned). With [RedisSentinelConfig.Builder.readFrom] set, read-only commands go to the replicas
+ * the sentinels list. Cancellable while resolving.
  *
  * @throws IllegalArgumentException a bad value, naming the field
  * @throws RedisSentinelException no sentinel named a master that answers ROLE as master

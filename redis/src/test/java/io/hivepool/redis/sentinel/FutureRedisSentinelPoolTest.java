@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.hivepool.redis.FutureRedisPool;
 import io.hivepool.redis.RedisPools;
+import io.hivepool.redis.cluster.ReadFrom;
+import io.hivepool.testing.RedisServer;
 import io.hivepool.testing.RedisSentinelGroup;
 import io.hivepool.testing.RedisSentinelOptions;
 import java.time.Duration;
@@ -44,6 +46,37 @@ class FutureRedisSentinelPoolTest {
             assertEquals(2L, pool.incr("js:a").get());
             assertEquals("2", group.primary().command("GET", "js:a"));
         }
+    }
+
+    @Test
+    @DisplayName("readFrom(REPLICA) sends reads to the replica and writes to the master")
+    void readsFromTheReplica() throws Exception {
+        RedisSentinelConfig config = RedisSentinelConfig.builder()
+                .sentinels(group.getSentinelUris().toArray(new String[0]))
+                .masterName(group.getMasterName())
+                .readFrom(ReadFrom.REPLICA)
+                .build();
+        assertEquals(ReadFrom.REPLICA, config.getReadFrom());
+        RedisServer master = group.primary();
+        RedisServer replica = group.getServers().stream().filter(s -> s != master).findFirst().orElseThrow();
+        try (FutureRedisPool pool = RedisPools.sentinel(config).get()) {
+            assertEquals(true, pool.set("js:r", "replicated").get());
+            assertEquals("1", master.command("WAIT", "1", "5000"));
+            long masterGets = getCalls(master);
+            long replicaGets = getCalls(replica);
+            for (int i = 0; i < 5; i++) {
+                assertEquals("replicated", pool.get("js:r").get());
+            }
+            assertEquals(masterGets, getCalls(master));
+            assertEquals(replicaGets + 5, getCalls(replica));
+        }
+    }
+
+    private static long getCalls(RedisServer node) {
+        return node.command("INFO", "commandstats").lines()
+                .filter(l -> l.startsWith("cmdstat_get:"))
+                .map(l -> Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(','))))
+                .findFirst().orElse(0L);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hivepool.redis.cluster
 
+import io.hivepool.redis.cluster.internal.RealRedisClusterPool
 import io.hivepool.redis.get
 import io.hivepool.redis.set
 import io.hivepool.testing.RedisCluster
@@ -40,6 +41,24 @@ class ClusterFailoverSpec : FunSpec({
         while (withContext(Dispatchers.IO) { offsetOf(replica) } < target) delay(5.milliseconds)
     }
 
+    /**
+     * Until every node's CLUSTER SLOTS, then the client, list a replica for [key]'s slot (Redis 7's CLUSTER SLOTS
+     * omits a replica until the node asked has heard by gossip that it replicated something).
+     */
+    suspend fun awaitReplicaKnown(client: RedisClusterPool, key: String) {
+        val replica = cluster.replicasOf(cluster.ownerOf(key)).single()
+        withTimeout(30.seconds) {
+            while (!withContext(Dispatchers.IO) { cluster.nodes.all { it.command("CLUSTER", "SLOTS").lines().contains("${replica.port}") } }) {
+                delay(100.milliseconds)
+            }
+            while (true) {
+                client.refreshTopology()
+                if ((client as RealRedisClusterPool).topology.owner(client.slotOf(key))?.replicas?.isNotEmpty() == true) break
+                delay(100.milliseconds)
+            }
+        }
+    }
+
     test("readFrom = REPLICA sends reads to the slot's replica over READONLY connections, and writes to the primary") {
         val client = redisCluster { seeds = cluster.seeds; readFrom = ReadFrom.REPLICA; name = "replica-reads" }
         try {
@@ -48,6 +67,7 @@ class ClusterFailoverSpec : FunSpec({
             client.set("rf:key", "v1") shouldBe true
             primary.command("GET", "rf:key") shouldBe "v1"
             awaitReplicated(primary, replica)
+            awaitReplicaKnown(client, "rf:key")
             val primaryGets = callsOf(primary, "get")
             val replicaGets = callsOf(replica, "get")
             repeat(20) { client.get("rf:key") shouldBe "v1" }
@@ -66,6 +86,7 @@ class ClusterFailoverSpec : FunSpec({
             val replica = cluster.replicasOf(primary).single()
             client.set("any:key", "v") shouldBe true
             awaitReplicated(primary, replica)
+            awaitReplicaKnown(client, "any:key")
             val before = callsOf(primary, "get") to callsOf(replica, "get")
             repeat(20) { client.get("any:key") shouldBe "v" }
             callsOf(primary, "get") shouldBeGreaterThan before.first

@@ -20,10 +20,18 @@ import kotlinx.coroutines.withTimeout
  * The first attempt arms no timer (the connection's watchdog bounds it, as for any pool-level command); only
  * retries run under a timeout, of the time left, so no caller is held past commandTimeout (+ block time) from
  * its first attempt by the retrying. Cancellation is never retried: it propagates from whatever attempt runs.
+ *
+ * A read that has a node of another role to fall back on ([ReadRoute.hasFallback]: PRIMARY_PREFERRED,
+ * REPLICA_PREFERRED, ANY, REPLICA with several replicas) is the exception: each attempt is bounded by half of
+ * commandTimeout, and a node that does not answer within it (a paused or overloaded node), or cannot be reached, is
+ * marked down in [health] and the read goes to the other role within the rest of the deadline. Reads are safe to
+ * send twice.
  */
 internal class Dispatcher(private val cluster: RealRedisClusterPool) {
     private val config = cluster.config
     private val commandTimeoutNanos = config.node.connection.commandTimeout.inWholeNanoseconds
+    private val preferredBoundMillis = maxOf(1L, config.node.connection.commandTimeout.inWholeMilliseconds / 2)
+    private val health = NodeHealth()
 
     fun isRead(name: String, args: List<Any>): Boolean = config.readFrom != ReadFrom.PRIMARY && KeyPositions.isReadOnly(name, args)
 
@@ -36,16 +44,23 @@ internal class Dispatcher(private val cluster: RealRedisClusterPool) {
         var ask: String? = null
         while (true) {
             val asked = ask
-            val (target, toReplica) = if (asked != null) asked to false else pick(slot, read, failures)
-            val pool = if (toReplica) cluster.pools.replica(target) else cluster.pools.primary(target)
+            val route = if (asked != null) Route(asked, toReplica = false, bounded = false) else pick(slot, read)
+            val target = route.node
+            val pool = if (route.toReplica) cluster.pools.replica(target) else cluster.pools.primary(target)
             try {
                 val asking = asked != null
                 ask = null
                 return if (failures == 0 && redirects == 0) {
-                    attempt(pool, command, asking)
+                    if (route.bounded) bounded(pool, command) else attempt(pool, command, asking)
                 } else {
-                    withinDeadline(started, budget) { attempt(pool, command, asking) }
+                    withinDeadline(started, budget) { if (route.bounded) bounded(pool, command) else attempt(pool, command, asking) }
                 }
+            } catch (e: ReadRoute.NoAnswerInBound) {
+                // a read with a fallback: the node may be paused; try the other role with what is left of the deadline
+                health.markDown(target)
+                cluster.topology.suspect(target)
+                cluster.requestRefresh()
+                failures++
             } catch (e: RedisServerException) {
                 when (e.code) {
                     "MOVED", "ASK" -> {
@@ -73,7 +88,9 @@ internal class Dispatcher(private val cluster: RealRedisClusterPool) {
                 // the command may have run; a paused node would hold every retry as long again
                 cluster.topology.suspect(target)
                 cluster.requestRefresh()
-                throw e
+                if (!route.bounded) throw e
+                health.markDown(target) // a read with a fallback: safe to send again, elsewhere
+                failures++
             } catch (e: RedisConnectionException) {
                 unreachable(target, started, budget, ++failures, e)
             } catch (e: ConnectionCreateException) {
@@ -89,35 +106,39 @@ internal class Dispatcher(private val cluster: RealRedisClusterPool) {
     }
 
     private suspend fun unreachable(node: String, started: Long, budget: Long, failures: Int, e: Exception) {
+        health.markDown(node)
         cluster.topology.suspect(node)
         cluster.requestRefresh()
         backoff(started, budget, failures, e)
     }
 
-    /** The node (and whether to use its replica pool) for this attempt; keyless commands go round robin to primaries. */
-    private fun pick(slot: Int, read: Boolean, failures: Int): Pair<String, Boolean> {
+    /** Where one attempt goes: [node], through its replica (READONLY) pool or not, [bounded] for a read with a fallback. */
+    private class Route(val node: String, val toReplica: Boolean, val bounded: Boolean)
+
+    /** The node for this attempt; keyless commands go round robin to primaries, reads as [ReadRoute] says. */
+    private fun pick(slot: Int, read: Boolean): Route {
         val topology = cluster.topology
         if (slot < 0) {
             val shards = topology.shards
             if (shards.isEmpty()) throw NoOwnerException("no primary is known in cluster ${config.name}")
-            return shards[topology.nextIndex(shards.size)].primary to false
+            return Route(shards[topology.nextIndex(shards.size)].primary, toReplica = false, bounded = false)
         }
         val shard = topology.owner(slot) ?: throw NoOwnerException("no node serves slot $slot in cluster ${config.name}")
-        if (!read) return shard.primary to false
+        if (!read) return Route(shard.primary, toReplica = false, bounded = false)
         val replicas = shard.replicas
-        fun replica() = replicas[topology.nextIndex(replicas.size)] to true
-        return when (config.readFrom) {
-            ReadFrom.PRIMARY -> shard.primary to false
-            ReadFrom.PRIMARY_PREFERRED -> if (failures > 0 && replicas.isNotEmpty()) replica() else shard.primary to false
-            ReadFrom.REPLICA -> if (replicas.isNotEmpty()) {
-                replica()
-            } else {
+        val bounded = ReadRoute.hasFallback(config.readFrom, replicas.size)
+        return when (val i = ReadRoute.choose(config.readFrom, shard.primary, replicas, health, topology::nextIndex)) {
+            ReadRoute.PRIMARY -> Route(shard.primary, toReplica = false, bounded)
+            ReadRoute.NO_REPLICA -> {
+                // Redis 7 leaves a replica out of CLUSTER SLOTS until it is known to have replicated something
+                cluster.requestRefresh()
                 throw RedisClusterException("readFrom = REPLICA, but slot $slot (primary ${shard.primary}) has no replica")
             }
-            ReadFrom.REPLICA_PREFERRED -> if (replicas.isNotEmpty()) replica() else shard.primary to false
-            ReadFrom.ANY -> topology.nextIndex(replicas.size + 1).let { i -> if (i == 0) shard.primary to false else replicas[i - 1] to true }
+            else -> Route(replicas[i], toReplica = true, bounded)
         }
     }
+
+    private suspend fun <R> bounded(pool: RedisPool, command: Command<R>): R = ReadRoute.sendBounded(pool, command, preferredBoundMillis)
 
     @Suppress("UNCHECKED_CAST")
     private suspend fun <R> attempt(pool: RedisPool, command: Command<R>, asking: Boolean): R {

@@ -4,6 +4,7 @@ import io.github.oshai.kotlinlogging.KotlinLogging
 import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.Lease
 import io.hivepool.pool.Pool
+import io.hivepool.pool.PoolClosedException
 import io.hivepool.pool.PoolStats
 import io.hivepool.redis.Command
 import io.hivepool.redis.PubSubMessage
@@ -14,7 +15,12 @@ import io.hivepool.redis.RedisPool
 import io.hivepool.redis.RedisPoolConfig
 import io.hivepool.redis.RedisPoolConnections
 import io.hivepool.redis.RedisServerException
+import io.hivepool.redis.RedisTimeoutException
 import io.hivepool.redis.RedisTransaction
+import io.hivepool.redis.cluster.ReadFrom
+import io.hivepool.redis.cluster.internal.KeyPositions
+import io.hivepool.redis.cluster.internal.NodeHealth
+import io.hivepool.redis.cluster.internal.ReadRoute
 import io.hivepool.redis.internal.Replies
 import io.hivepool.redis.sentinel.RedisSentinelConfig
 import io.hivepool.redis.sentinel.RedisSentinelException
@@ -23,15 +29,19 @@ import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
 
 private val log = KotlinLogging.logger {}
 
@@ -40,6 +50,9 @@ private val log = KotlinLogging.logger {}
  * (and the old one closed in the background, waiting commandTimeout for leases) when the master switches.
  * Switches are learnt from `+switch-master` on one sentinel at a time, and by asking the sentinels again when the
  * master answers READONLY or cannot be reached (one re-resolution at a time, at least 100 ms apart).
+ *
+ * With `readFrom` other than PRIMARY, read-only commands ([KeyPositions.isReadOnly], the cluster client's table)
+ * sent through [send] go where [ReadRoute] says among the master and the [SentinelReplicas]; see [read].
  */
 internal class RealRedisSentinelPool private constructor(
     private val settings: RedisSentinelConfig,
@@ -58,6 +71,15 @@ internal class RealRedisSentinelPool private constructor(
 
     private val resolving = AtomicBoolean(false)
 
+    private val readFrom = settings.readFrom
+
+    /** The replicas' pools; empty (and never refreshed) when readFrom is PRIMARY. */
+    internal val replicas = SentinelReplicas(settings, sentinels, scope)
+    private val health = NodeHealth()
+    private val nextReplica = AtomicInteger()
+    private val commandTimeoutNanos = commandTimeout.inWholeNanoseconds
+    private val boundMillis = maxOf(1L, commandTimeout.inWholeMilliseconds / 2)
+
     @Volatile
     private var closed = false
 
@@ -75,11 +97,17 @@ internal class RealRedisSentinelPool private constructor(
         return RedisPool(settings.node.forNode(host, port, readOnly = false, name = settings.node.pool.name))
     }
 
+    /** A read-only command under readFrom (other than PRIMARY) goes to [read]; everything else to [sendToMaster]. */
+    override suspend fun <R> send(command: Command<R>): R {
+        if (readFrom != ReadFrom.PRIMARY && KeyPositions.isReadOnly(KeyPositions.name(command.args), command.args)) return read(command)
+        return sendToMaster(command)
+    }
+
     /**
      * Sends on the current master's pool. A READONLY reply or a connection failure makes the pool ask the sentinels
      * again; if the master was switched while the command ran, it is sent once more, to the new master.
      */
-    override suspend fun <R> send(command: Command<R>): R {
+    private suspend fun <R> sendToMaster(command: Command<R>): R {
         val target = current
         try {
             return target.send(command)
@@ -100,6 +128,82 @@ internal class RealRedisSentinelPool private constructor(
         return now.send(command)
     }
 
+    /**
+     * A read-only command under readFrom: on the master or a replica as [ReadRoute.choose] says. A node that cannot
+     * be reached (or, when another node could serve the read, does not answer within half of commandTimeout) is
+     * marked down for a second and the read goes elsewhere, within commandTimeout from the first attempt; the
+     * replicas are listed again. The first attempt arms no timer unless it is bounded; retries run under the time left.
+     */
+    private suspend fun <R> read(command: Command<R>): R {
+        val started = System.nanoTime()
+        var last: Exception? = null
+        var failures = 0
+        while (true) {
+            val listed = replicas.current
+            val masterNow = master
+            val i = ReadRoute.choose(readFrom, masterNow, listed.addresses, health, ::nextIndex)
+            if (i == ReadRoute.NO_REPLICA) {
+                replicas.requestRefresh { master }
+                throw RedisSentinelException(
+                    "readFrom = REPLICA, but the sentinels list no replica of '${settings.masterName}' that is up",
+                    last,
+                )
+            }
+            val node = if (i == ReadRoute.PRIMARY) masterNow else listed.addresses[i]
+            if (readFrom == ReadFrom.REPLICA && last != null && health.isDown(node)) {
+                throw RedisSentinelException(
+                    "readFrom = REPLICA, but no replica of '${settings.masterName}' answered " +
+                        "(tried ${listed.addresses.joinToString()})",
+                    last,
+                )
+            }
+            // every allowed node failed lately: wait a little (10 ms, doubling to 100 ms) rather than spin on refusals
+            if (last != null && health.isDown(node)) delay(minOf(10L shl minOf(failures - 1, 4), 100L))
+            val bounded = ReadRoute.hasFallback(readFrom, listed.addresses.size)
+            try {
+                val attempt: suspend () -> R = when {
+                    i == ReadRoute.PRIMARY && bounded -> { { ReadRoute.sendBounded(current, command, boundMillis) } }
+                    i == ReadRoute.PRIMARY -> { { sendToMaster(command) } }
+                    bounded -> { { ReadRoute.sendBounded(listed.pools[i], command, boundMillis) } }
+                    else -> { { listed.pools[i].send(command) } }
+                }
+                return if (last == null) attempt() else withinDeadline(started, command) { attempt() }
+            } catch (e: ReadRoute.NoAnswerInBound) {
+                last = RedisTimeoutException("$node did not answer ${command.name} within half of commandTimeout")
+            } catch (e: RedisTimeoutException) {
+                if (!bounded) throw e
+                last = e
+            } catch (e: RedisServerException) {
+                // a replica loading its data set, or cut from its master with replica-serve-stale-data no
+                if (i == ReadRoute.PRIMARY || (e.code != "LOADING" && e.code != "MASTERDOWN")) throw e
+                last = e
+            } catch (e: RedisConnectionException) {
+                last = e
+            } catch (e: ConnectionCreateException) {
+                last = e
+            } catch (e: PoolClosedException) {
+                if (closed) throw e
+                last = e // the node's pool was retired under us (a switch, or the replica left the list)
+            }
+            failures++
+            health.markDown(node)
+            if (i == ReadRoute.PRIMARY) requestResolve() else replicas.requestRefresh { master }
+            if (System.nanoTime() - started >= commandTimeoutNanos + command.blockFor.inWholeNanoseconds) throw last
+        }
+    }
+
+    private suspend fun <R> withinDeadline(started: Long, command: Command<R>, block: suspend () -> R): R {
+        val left = commandTimeoutNanos + command.blockFor.inWholeNanoseconds - (System.nanoTime() - started)
+        if (left <= 0) throw RedisTimeoutException("no answer to ${command.name} within commandTimeout")
+        return try {
+            withTimeout(left / 1_000_000 + 1) { block() }
+        } catch (e: TimeoutCancellationException) {
+            throw RedisTimeoutException("no answer to ${command.name} within commandTimeout while trying another node", e)
+        }
+    }
+
+    private fun nextIndex(n: Int): Int = (nextReplica.getAndIncrement() and Int.MAX_VALUE) % n
+
     override suspend fun acquire(): Lease<RedisConnection> = current.acquire()
     override suspend fun <R> use(block: suspend (RedisConnection) -> R): R = current.use(block)
     override suspend fun <R> transaction(block: suspend RedisTransaction.() -> R): R = current.transaction(block)
@@ -117,7 +221,9 @@ internal class RealRedisSentinelPool private constructor(
             old
         }
         log.info { "sentinel master ${settings.masterName} switched to $node; retiring the pool on the old master" }
+        health.markUp(node)
         scope.launch { old.close(commandTimeout) }
+        if (readFrom != ReadFrom.PRIMARY) replicas.requestRefresh { master }
     }
 
     /** Asks the sentinels for the master in the background, unless a request is already running. */
@@ -135,13 +241,21 @@ internal class RealRedisSentinelPool private constructor(
         }
     }
 
-    /** Follows `+switch-master` on one sentinel at a time; after each (re)subscription, asks for the master once. */
+    /**
+     * Follows `+switch-master` (and, for readFrom, the replica events) on one sentinel at a time; after each
+     * (re)subscription, asks for the master (and the replicas) once.
+     */
     private fun listen() = scope.launch {
         var i = 0
+        val channels = if (readFrom == ReadFrom.PRIMARY) arrayOf(SWITCH_MASTER) else arrayOf(SWITCH_MASTER) + REPLICA_EVENTS
         while (isActive) {
             val sentinel = sentinels[i++ % sentinels.size]
             try {
-                sentinel.subscribe(SWITCH_MASTER).collect { message ->
+                sentinel.subscribe(*channels).collect { message ->
+                    if (message.channel != SWITCH_MASTER) {
+                        if (replicas.concerns(message.payload)) replicas.requestRefresh { master }
+                        return@collect
+                    }
                     // "<name> <old-ip> <old-port> <new-ip> <new-port>"
                     val words = message.payload.split(' ')
                     if (words.size == 5 && words[0] == settings.masterName) {
@@ -156,6 +270,15 @@ internal class RealRedisSentinelPool private constructor(
             }
             delay(LISTEN_RETRY)
             requestResolve() // a switch may have been missed while no subscription was open
+            if (readFrom != ReadFrom.PRIMARY) replicas.requestRefresh { master }
+        }
+    }
+
+    /** Lists the replicas again every [REPLICA_REFRESH], in case an event was missed. */
+    private fun refreshReplicasPeriodically() = scope.launch {
+        while (isActive) {
+            delay(REPLICA_REFRESH)
+            replicas.requestRefresh { master }
         }
     }
 
@@ -163,6 +286,7 @@ internal class RealRedisSentinelPool private constructor(
         synchronized(lock) { closed = true }
         scope.cancel()
         sentinels.forEach { it.close() }
+        replicas.close(grace)
         current.close(grace)
     }
 
@@ -170,6 +294,7 @@ internal class RealRedisSentinelPool private constructor(
         synchronized(lock) { closed = true }
         scope.cancel()
         sentinels.forEach { it.close() }
+        replicas.close()
         current.close()
     }
 
@@ -179,6 +304,8 @@ internal class RealRedisSentinelPool private constructor(
         private const val SWITCH_MASTER = "+switch-master"
         private val MIN_RESOLVE_INTERVAL = 100.milliseconds
         private val LISTEN_RETRY = 200.milliseconds
+        private val REPLICA_REFRESH = 30.seconds
+        private val REPLICA_EVENTS = arrayOf("+slave", "+sdown", "-sdown", "+convert-to-slave", "+slave-reconf-done")
         private val GET_MASTER = { name: String ->
             Command(listOf("SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)) { r -> Replies.elements(r).map(Replies::string) }
         }
@@ -195,7 +322,17 @@ internal class RealRedisSentinelPool private constructor(
                 sentinels.forEach { it.close() }
                 throw e
             }
-            return RealRedisSentinelPool(config, sentinels, master).also { it.listen() }
+            val pool = RealRedisSentinelPool(config, sentinels, master)
+            if (config.readFrom != ReadFrom.PRIMARY) {
+                try {
+                    pool.replicas.refresh(master)
+                } catch (e: Throwable) {
+                    pool.close()
+                    throw e
+                }
+                pool.refreshReplicasPeriodically()
+            }
+            return pool.also { it.listen() }
         }
 
         /** Asks each sentinel in turn for the master and returns the first answer that ROLE confirms. */
@@ -234,7 +371,7 @@ internal class RealRedisSentinelPool private constructor(
             }
         }
 
-        private fun split(node: String): Pair<String, Int> {
+        fun split(node: String): Pair<String, Int> {
             val at = node.lastIndexOf(':')
             return node.substring(0, at).removePrefix("[").removeSuffix("]") to node.substring(at + 1).toInt()
         }
