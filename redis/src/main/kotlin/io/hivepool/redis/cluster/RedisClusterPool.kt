@@ -107,6 +107,13 @@ public interface RedisClusterPool : RedisCommands, AutoCloseable {
     public fun nodeStats(): Map<String, PoolStats>
 
     /**
+     * The stats of every node pool now open, summed (`waitTimeMax`: the largest). Eventually consistent, as each
+     * [PoolStats]; the counters of a node that left the topology leave the sum with its pool, so they can go down.
+     * Per node: [nodeStats]; in Micrometer: [io.hivepool.redis.metrics.RedisClusterMetrics].
+     */
+    public val stats: PoolStats
+
+    /**
      * Reads the topology now (CLUSTER SHARDS from the first known node that answers, CLUSTER SLOTS on servers
      * before 7.0, which do not know SHARDS; replicas whose health is not `online` get no reads), updates the slot map, opens
      * pools for new nodes lazily and closes those of departed nodes gracefully. Cancellable.

@@ -56,10 +56,6 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
     internal var shardsUnknown = false
         private set
 
-    /** Called after every topology read installed (the metrics binder follows node pools with it). */
-    @Volatile
-    internal var topologyListener: (() -> Unit)? = null
-
     @Volatile
     internal var closed = false
         private set
@@ -160,6 +156,8 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
 
     override fun nodeStats(): Map<String, PoolStats> = pools.stats()
 
+    override val stats: PoolStats get() = pools.total()
+
     /** Reads the topology when none was read yet; callers at start share one read. */
     internal suspend fun ensureTopology() {
         if (topology.isLoaded) return
@@ -177,7 +175,6 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
                 if (ranges.isEmpty()) throw RedisClusterException("$node serves no slots (is it a cluster node that joined?)")
                 pools.retain(topology.apply(ranges))
                 lastRefreshNanos = System.nanoTime()
-                topologyListener?.invoke()
                 return
             } catch (e: kotlinx.coroutines.CancellationException) {
                 throw e
