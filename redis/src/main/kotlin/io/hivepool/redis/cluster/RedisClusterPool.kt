@@ -85,7 +85,9 @@ public interface RedisClusterPool : RedisCommands, AutoCloseable {
      * its node fails, it reads the topology again and subscribes on the new owner, retrying with backoff (at most
      * 1 s apart) until it succeeds, the collector stops, or the client is closed. Messages published while it is
      * moving are not delivered (pub/sub is at-most-once). When the collector stops or is cancelled, the connection
-     * is reset and returned. Servers before 7.0 have no SSUBSCRIBE: collecting fails with their error reply.
+     * is reset and returned. An error reply other than MOVED, TRYAGAIN, CLUSTERDOWN, LOADING or MASTERDOWN ends the
+     * flow with that [io.hivepool.redis.RedisServerException]: servers before 7.0 have no SSUBSCRIBE (`unknown
+     * command`), an ACL may refuse it.
      *
      * @throws IllegalArgumentException no channel given
      */

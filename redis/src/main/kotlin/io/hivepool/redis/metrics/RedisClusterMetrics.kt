@@ -23,7 +23,8 @@ import io.micrometer.observation.ObservationRegistry
  *
  * Sum over `node` for the whole cluster (the same figures as [RedisClusterPool.stats]). Node pools are opened
  * lazily, so a node's meters appear when its pool opens (the first command sent there, e.g. after a topology
- * refresh named a new node) and are removed when a topology read finds that the node left the cluster. Commands
+ * refresh named a new node) and are removed when a topology read finds that the node left the cluster (closing
+ * the cluster client leaves them in place until [unbind], as closing a pool does for [RedisPoolMetrics]). Commands
  * are timed on the node that ran them (a redirected command once per node tried).
  *
  * ```

@@ -39,7 +39,8 @@ private val log = KotlinLogging.logger {}
  * the subscription with a PING (an error reply to SSUBSCRIBE, such as MOVED, arrives in the PING's place, since
  * SSUBSCRIBE itself is answered by pushes). A PING every second notices a dead connection. Messages published
  * while no connection is subscribed (between a move and the re-subscription) are not delivered: pub/sub is
- * at-most-once. Retries go on until the collector stops or the cluster client is closed.
+ * at-most-once. Retries go on until the collector stops or the cluster client is closed; an error reply that is
+ * not transient (no SSUBSCRIBE before Redis 7, an ACL refusal) ends the flow with that error.
  */
 internal class ShardedSubscription(
     private val cluster: RealRedisClusterPool,
@@ -62,10 +63,12 @@ internal class ShardedSubscription(
             val target = node ?: cluster.topology.owner(slot)?.primary
             node = null
             try {
-                if (target == null) throw RedisClusterClosedOrEmpty("no node serves slot $slot in cluster ${cluster.config.name}")
+                if (target == null) throw NoOwnerException("no node serves slot $slot in cluster ${cluster.config.name}")
                 listen(target) { failures = 0 }
-                // the slot moved away: read where it went before subscribing again
+                // the slot moved away: read where it went before subscribing again (and never spin if a node
+                // keeps dropping us right after subscribing)
                 runCatching { cluster.refreshTopology() }
+                delay(BASE_BACKOFF_MS)
             } catch (e: CancellationException) {
                 throw e
             } catch (e: PoolClosedException) {
@@ -73,12 +76,15 @@ internal class ShardedSubscription(
                 failures = failed(target, ++failures, e)
             } catch (e: RedisServerException) {
                 val redirect = if (e.code == "MOVED" && target != null) Redirect.parse(e.message.orEmpty(), ClusterSlots.split(target).first) else null
-                if (redirect != null) {
-                    cluster.topology.moved(redirect.slot, redirect.node)
-                    node = redirect.node
-                    cluster.requestRefresh()
-                } else {
-                    failures = failed(target, ++failures, e)
+                when {
+                    redirect != null -> {
+                        cluster.topology.moved(redirect.slot, redirect.node)
+                        node = redirect.node
+                        cluster.requestRefresh()
+                    }
+                    e.code in TRANSIENT -> failures = failed(target, ++failures, e)
+                    // no SSUBSCRIBE before 7.0, an ACL refusal, …: retrying would not help
+                    else -> throw e
                 }
             } catch (e: Exception) {
                 failures = failed(target, ++failures, e)
@@ -143,12 +149,13 @@ internal class ShardedSubscription(
         }
     }
 
-    private class RedisClusterClosedOrEmpty(message: String) : Exception(message)
+    private class NoOwnerException(message: String) : Exception(message)
 
     private companion object {
         const val BASE_BACKOFF_MS = 10L
         const val MAX_BACKOFF_MS = 1_000L
         val HEALTH_INTERVAL = 1.seconds
+        val TRANSIENT = setOf("TRYAGAIN", "CLUSTERDOWN", "LOADING", "MASTERDOWN")
         val PING = Command(listOf("PING")) { }
     }
 }
