@@ -8,6 +8,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.async
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.delay
@@ -69,6 +70,18 @@ class SystemRedisShardedPubSubSpec : FunSpec({
         withTimeout(5.seconds) { List(3) { inbox.receive() } }.map { it.channel to it.payload }.toSet() shouldBe
             channels.map { it to "hello $it" }.toSet()
         collector.cancel()
+    }
+
+    test("an exception thrown by the collector ends the flow with it (no re-subscription) and the connection goes back") {
+        val channel = "boom:{b1}"
+        val failed = async(start = CoroutineStart.UNDISPATCHED) {
+            runCatching { client.ssubscribe(channel).collect { throw IllegalStateException("listener failed on ${it.payload}") } }
+        }
+        val owner = awaitSubscribed(channel)
+        client.spublish(channel, "m1") shouldBe 1L
+        failed.await().exceptionOrNull()!!.message shouldBe "listener failed on m1"
+        withTimeout(5.seconds) { while (shardSubscribers(owner, channel) != 0L) delay(10.milliseconds) }
+        client.nodePool("127.0.0.1:${owner.port}")!!.connections.leased shouldBe 0
     }
 
     test("when its slot migrates to another primary, the subscription moves with it and hears what is published next") {

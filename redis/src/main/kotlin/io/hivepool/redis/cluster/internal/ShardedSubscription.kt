@@ -71,6 +71,8 @@ internal class ShardedSubscription(
                 delay(BASE_BACKOFF_MS)
             } catch (e: CancellationException) {
                 throw e
+            } catch (e: CollectorException) {
+                throw e.cause // the collector's own failure ends the flow; it is never a reason to re-subscribe
             } catch (e: PoolClosedException) {
                 if (cluster.closed) throw e
                 failures = failed(target, ++failures, e)
@@ -120,7 +122,13 @@ internal class ShardedSubscription(
                 }
                 for (event in inbox) {
                     when (event) {
-                        is Event.Message -> emit(event.message)
+                        is Event.Message -> try {
+                            emit(event.message)
+                        } catch (e: CancellationException) {
+                            throw e
+                        } catch (e: Throwable) {
+                            throw CollectorException(e)
+                        }
                         Event.Moved -> break
                     }
                 }
@@ -150,6 +158,9 @@ internal class ShardedSubscription(
     }
 
     private class NoOwnerException(message: String) : Exception(message)
+
+    /** Marks a failure thrown by the collector while it took a message, so the retry loop lets it through. */
+    private class CollectorException(override val cause: Throwable) : Exception(cause)
 
     private companion object {
         const val BASE_BACKOFF_MS = 10L
