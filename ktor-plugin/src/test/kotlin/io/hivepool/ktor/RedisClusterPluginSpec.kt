@@ -52,9 +52,10 @@ class RedisClusterPluginSpec : FunSpec({
                 client.get("/read/$key").bodyAsText() shouldBe "2"
             }
         }
-        owned!!.config.name shouldBe "ktor-cluster"
-        owned!!.config.node.pool.maxSize shouldBe 2
-        shouldThrow<PoolClosedException> { owned!!.get("kc:after") }.message shouldBe "cluster client ktor-cluster is closed"
+        val closed = owned!!
+        closed.config.name shouldBe "ktor-cluster"
+        closed.config.node.pool.maxSize shouldBe 2
+        shouldThrow<PoolClosedException> { closed.get("kc:after") }.message shouldBe "cluster client ktor-cluster is closed"
     }
 
     test("a cluster passed in is used as it is and left open when the application stops") {
