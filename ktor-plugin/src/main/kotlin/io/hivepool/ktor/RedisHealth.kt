@@ -46,7 +46,7 @@ public fun Route.redisHealth(path: String = "/health/redis", timeout: Duration =
 
 private fun down(error: String, pool: String) = """{"status":"DOWN","error":${jsonString(error)},"pool":$pool}"""
 
-private fun RedisPool.toJson(): String {
+internal fun RedisPool.toJson(): String {
     val c = connections
     val s = stats
     return """{"name":${jsonString(name)},"maxSize":${c.maxSize},"size":${c.size},"idle":${c.idle},"inUse":${c.leased},""" +
@@ -55,7 +55,7 @@ private fun RedisPool.toJson(): String {
         """"destroyed":${s.destroyed},"leaksDetected":${s.leaksDetected},"waitTimeMaxMillis":${s.waitTimeMax.inWholeMilliseconds}}"""
 }
 
-private fun jsonString(s: String): String = buildString {
+internal fun jsonString(s: String): String = buildString {
     append('"')
     for (c in s) {
         when {

@@ -1,7 +1,12 @@
 package io.hivepool.ktor
 
+import io.hivepool.ktor.internal.AroundCall
 import io.hivepool.ktor.internal.CallLease
 import io.hivepool.ktor.internal.OutageLog
+import io.hivepool.ktor.internal.closeOnStop
+import io.hivepool.ktor.internal.isExhaustion
+import io.hivepool.ktor.internal.retryAfterSeconds
+import io.hivepool.ktor.internal.unavailableText
 import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.PoolExhaustedException
 import io.hivepool.pool.PoolTimeoutException
@@ -12,17 +17,12 @@ import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpStatusCode
 import io.ktor.server.application.Application
 import io.ktor.server.application.ApplicationCall
-import io.ktor.server.application.ApplicationCallPipeline
-import io.ktor.server.application.ApplicationStopped
-import io.ktor.server.application.Hook
 import io.ktor.server.application.RouteScopedPlugin
 import io.ktor.server.application.createRouteScopedPlugin
 import io.ktor.server.application.log
 import io.ktor.server.response.header
 import io.ktor.server.response.respondText
 import io.ktor.util.AttributeKey
-import kotlinx.coroutines.DisposableHandle
-import kotlin.time.Duration
 
 /**
  * Scopes one pooled Redis connection to each call.
@@ -142,29 +142,3 @@ private fun ApplicationCall.callLease(): CallLease = attributes.getOrNull(CallLe
     "no Redis plugin serves this call: install(Redis) { } in the application or in a route enclosing " +
         "${request.local.uri}, and use call.redis() only while the call runs",
 )
-
-/** Wraps everything after the Setup phase (the handler and the response) so that the finally always runs. */
-private object AroundCall : Hook<suspend (ApplicationCall, suspend () -> Unit) -> Unit> {
-    override fun install(pipeline: ApplicationCallPipeline, handler: suspend (ApplicationCall, suspend () -> Unit) -> Unit) {
-        pipeline.intercept(ApplicationCallPipeline.Setup) { handler(context) { proceed() } }
-    }
-}
-
-private fun closeOnStop(application: Application, pool: RedisPool) {
-    var subscription: DisposableHandle? = null
-    subscription = application.monitor.subscribe(ApplicationStopped) {
-        pool.close()
-        subscription?.dispose()
-    }
-}
-
-private fun Throwable.isExhaustion(): Boolean = this is PoolTimeoutException || this is PoolExhaustedException
-
-private fun Throwable.unavailableText(): String = when (this) {
-    is ConnectionCreateException -> "Service Unavailable: Redis cannot be reached, retry later"
-    is RedisConnectionException -> "Service Unavailable: the connection to Redis failed, retry later"
-    else -> "Service Unavailable: no Redis connection is free, retry later"
-}
-
-private fun retryAfterSeconds(d: Duration): String =
-    ((d.inWholeMilliseconds + 999) / 1000).toString()

@@ -36,6 +36,17 @@ public object PubSubCommands {
     @JvmStatic
     public fun publish(channel: String, message: ByteArray): Command<Long> = Command(listOf("PUBLISH", channel, message), decode = Replies::long)
 
+    /**
+     * `SPUBLISH channel message` (Redis 7+): publishes to a shard channel, heard only by the subscribers of the
+     * shard serving the channel's slot (a cluster client sends it there). How many of them received it.
+     */
+    @JvmStatic
+    public fun spublish(channel: String, message: String): Command<Long> = Command(listOf("SPUBLISH", channel, message), decode = Replies::long)
+
+    /** `SPUBLISH` with a binary payload. */
+    @JvmStatic
+    public fun spublish(channel: String, message: ByteArray): Command<Long> = Command(listOf("SPUBLISH", channel, message), decode = Replies::long)
+
     /** `PUBSUB NUMSUB channel…`: subscribers per channel. */
     @JvmStatic
     public fun pubsubNumsub(vararg channels: String): Command<Map<String, Long>> =
@@ -52,6 +63,16 @@ public suspend fun RedisCommands.publish(channel: String, message: String): Long
 /** `PUBLISH` with a binary payload. Cancellable as [RedisCommands.send]. */
 public suspend fun RedisCommands.publish(channel: String, message: ByteArray): Long = send(PubSubCommands.publish(channel, message))
 
+/**
+ * `SPUBLISH channel message` (Redis 7+, sharded pub/sub): how many subscribers of the channel's shard received it.
+ * On a [io.hivepool.redis.cluster.RedisClusterPool] it goes to the primary serving the channel's slot.
+ * Cancellable as [RedisCommands.send].
+ */
+public suspend fun RedisCommands.spublish(channel: String, message: String): Long = send(PubSubCommands.spublish(channel, message))
+
+/** `SPUBLISH` with a binary payload. Cancellable as [RedisCommands.send]. */
+public suspend fun RedisCommands.spublish(channel: String, message: ByteArray): Long = send(PubSubCommands.spublish(channel, message))
+
 /** `PUBSUB NUMSUB channel…`: subscribers per channel. Cancellable as [RedisCommands.send]. */
 public suspend fun RedisCommands.pubsubNumsub(vararg channels: String): Map<String, Long> = send(PubSubCommands.pubsubNumsub(*channels))
 
@@ -65,6 +86,9 @@ public interface FuturePubSubCommands {
 
     /** `PUBLISH channel message`: how many subscribers got it. */
     public fun publish(channel: String, message: String): CompletableFuture<Long> = send(PubSubCommands.publish(channel, message))
+
+    /** `SPUBLISH channel message` (Redis 7+): how many subscribers of the channel's shard got it. */
+    public fun spublish(channel: String, message: String): CompletableFuture<Long> = send(PubSubCommands.spublish(channel, message))
 
     /** `PUBSUB NUMSUB channel…`. */
     public fun pubsubNumsub(vararg channels: String): CompletableFuture<Map<String, Long>> = send(PubSubCommands.pubsubNumsub(*channels))

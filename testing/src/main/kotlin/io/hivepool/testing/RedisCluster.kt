@@ -199,6 +199,7 @@ public class RedisCluster private constructor(
                 extraArgs += listOf("--cluster-replica-validity-factor", "0")
                 extraArgs += options.extraArgs
                 startTimeoutMillis = options.startTimeoutMillis
+                executable = options.executable
             }
             return requireLocal(server, "a cluster")
         }

@@ -20,6 +20,13 @@ public class RedisClusterOptions {
     /** Passed to every redis-server as they are, after the fixture's own options. */
     public val extraArgs: MutableList<String> = mutableListOf()
 
+    /**
+     * The redis-server binary every node runs, e.g. `Paths.get("/usr/bin/redis-server")` for Redis 7 features
+     * (CLUSTER SHARDS, sharded pub/sub); null (the default) finds one as [RedisServer.start] does. See
+     * [RedisServerOptions.executable].
+     */
+    public var executable: java.nio.file.Path? = null
+
     /** How long to wait for the cluster to come up (every node answering, `cluster_state:ok`), in milliseconds. */
     public var startTimeoutMillis: Long = 30_000
 

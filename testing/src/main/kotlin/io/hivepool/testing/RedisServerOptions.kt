@@ -25,6 +25,14 @@ public class RedisServerOptions {
     /** Passed to redis-server as they are, after the fixture's own options, e.g. `"--notify-keyspace-events", "KEA"`. */
     public val extraArgs: MutableList<String> = mutableListOf()
 
+    /**
+     * The redis-server binary to run, e.g. `Paths.get("/usr/bin/redis-server")` for a test that needs Redis 7
+     * features; null (the default) finds one in the documented order (see [RedisServer]). When set, only this
+     * binary is tried: no `REDIS_URL`, PATH, embedded binary or container, and [RedisServer.start] fails with
+     * [RedisServerUnavailableException] when it is missing, not executable or does not start.
+     */
+    public var executable: java.nio.file.Path? = null
+
     /** How long to wait for a started server to answer PING, in milliseconds. */
     public var startTimeoutMillis: Long = 15_000
 
@@ -41,6 +49,7 @@ public class RedisServerOptions {
         it.configFile = configFile
         it.sentinel = sentinel
         it.password = password
+        it.executable = executable
         it.aclUsers.putAll(aclUsers)
         it.tls = tls
         it.unixSocket = unixSocket

@@ -100,6 +100,23 @@ class ServerResolutionSpec : FunSpec({
         }
     }
 
+    test("executable names the one binary to run, ahead of REDIS_URL and PATH") {
+        RedisServer.start().use { other ->
+            resolver("REDIS_URL" to other.uri, "PATH" to pathDir.toString()).start(options { executable = pathRedis }).use {
+                it.source shouldBe "executable ($pathRedis)"
+                it.port shouldNotBe other.port
+                it.command("PING") shouldBe "PONG"
+            }
+        }
+    }
+
+    test("a missing executable fails at once, without trying the other ways") {
+        val e = shouldThrow<RedisServerUnavailableException> {
+            resolver("PATH" to pathDir.toString()).start(options { executable = emptyDir.resolve("redis-server") })
+        }
+        e.attempts shouldBe listOf("executable: ${emptyDir.resolve("redis-server")} does not exist or is not a file")
+    }
+
     test("with nothing on PATH the binary shipped in embedded-redis really starts a server") {
         resolver().start(options()).use {
             it.source shouldBe "embedded-redis"

@@ -7,6 +7,7 @@ import io.hivepool.testing.internal.RespReply
 import io.hivepool.testing.internal.ServerResolver
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldStartWith
 
 /**
@@ -40,6 +41,18 @@ class SystemRedisServerSpec : FunSpec({
                 client.call("AUTH", "pw") shouldBe RespReply.Simple("OK")
                 client.call("PING") shouldBe RespReply.Simple("PONG")
             }
+        }
+    }
+
+    test("executable runs the installed binary whatever HIVEPOOL_IGNORE_REDIS_ON_PATH says, for a server and a cluster") {
+        RedisServer.start { executable = systemRedis }.use { redis ->
+            redis.source shouldBe "executable ($systemRedis)"
+            redis.version shouldStartWith "7."
+        }
+        RedisCluster.start { primaries = 3; executable = systemRedis }.use { cluster ->
+            cluster.version shouldStartWith "7."
+            cluster.nodes.forEach { it.source shouldBe "executable ($systemRedis)" }
+            cluster.nodes.first().command("CLUSTER", "SHARDS") shouldContain "slots"
         }
     }
 })

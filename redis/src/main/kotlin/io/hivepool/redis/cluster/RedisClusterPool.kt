@@ -77,6 +77,22 @@ public interface RedisClusterPool : RedisCommands, AutoCloseable {
     /** Messages published to [channels] (anywhere in the cluster: PUBLISH reaches every node), read from one primary. */
     public fun subscribe(vararg channels: String): Flow<PubSubMessage>
 
+    /**
+     * Messages published with SPUBLISH to the shard [channels] (sharded pub/sub, Redis 7+), as a cold flow. Each
+     * channel is heard on the primary serving its slot: channels sharing a slot (a `{hash tag}`) share one
+     * connection leased from that node's pool; channels of several slots are merged from one connection per slot.
+     * The subscription follows its slot: when the slot moves to another node (the server then unsubscribes us) or
+     * its node fails, it reads the topology again and subscribes on the new owner, retrying with backoff (at most
+     * 1 s apart) until it succeeds, the collector stops, or the client is closed. Messages published while it is
+     * moving are not delivered (pub/sub is at-most-once). When the collector stops or is cancelled, the connection
+     * is reset and returned. An error reply other than MOVED, TRYAGAIN, CLUSTERDOWN, LOADING or MASTERDOWN ends the
+     * flow with that [io.hivepool.redis.RedisServerException]: servers before 7.0 have no SSUBSCRIBE (`unknown
+     * command`), an ACL may refuse it.
+     *
+     * @throws IllegalArgumentException no channel given
+     */
+    public fun ssubscribe(vararg channels: String): Flow<PubSubMessage>
+
     /** The slot (0..16383) of [key]: CRC16 of the key, or of its hash tag. */
     public fun slotOf(key: String): Int
 
@@ -93,7 +109,15 @@ public interface RedisClusterPool : RedisCommands, AutoCloseable {
     public fun nodeStats(): Map<String, PoolStats>
 
     /**
-     * Reads the topology now (CLUSTER SLOTS from the first known node that answers), updates the slot map, opens
+     * The stats of every node pool now open, summed (`waitTimeMax`: the largest). Eventually consistent, as each
+     * [PoolStats]; the counters of a node that left the topology leave the sum with its pool, so they can go down.
+     * Per node: [nodeStats]; in Micrometer: [io.hivepool.redis.metrics.RedisClusterMetrics].
+     */
+    public val stats: PoolStats
+
+    /**
+     * Reads the topology now (CLUSTER SHARDS from the first known node that answers, CLUSTER SLOTS on servers
+     * before 7.0, which do not know SHARDS; replicas whose health is not `online` get no reads), updates the slot map, opens
      * pools for new nodes lazily and closes those of departed nodes gracefully. Cancellable.
      *
      * @throws RedisClusterException no known node answered

@@ -94,23 +94,27 @@ internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRe
         scope.start { redisPool.pipeline { block.accept(FutureBatch(this)) } }
 
     override fun subscribe(listener: Consumer<PubSubMessage>, vararg channels: String): RedisSubscription =
-        listen(redisPool.subscribe(*channels), listener)
+        listeners.listen(redisPool.subscribe(*channels), listener)
 
     override fun psubscribe(listener: Consumer<PubSubMessage>, vararg patterns: String): RedisSubscription =
-        listen(redisPool.psubscribe(*patterns), listener)
-
-    private fun listen(messages: Flow<PubSubMessage>, listener: Consumer<PubSubMessage>): RedisSubscription {
-        val done = CompletableFuture<Void?>()
-        val collector = listeners.launch { messages.collect { listener.accept(it) } }
-        collector.invokeOnCompletion { e -> if (e == null || e is CancellationException) done.complete(null) else done.completeExceptionally(e) }
-        return JobSubscription(collector, done)
-    }
+        listeners.listen(redisPool.psubscribe(*patterns), listener)
 
     // The scope is not cancelled: that would complete futures in flight as cancelled though nobody cancelled
     // them. Closing the pool ends them all (PoolClosedException, or a connection error for a command in flight).
     override fun close() {
         redisPool.close()
     }
+}
+
+/**
+ * Collects [messages] in this scope (the faces' listener scope, on Dispatchers.Default), handing each to [listener];
+ * the subscription's done future completes when the collection ends, exceptionally when it failed.
+ */
+internal fun CoroutineScope.listen(messages: Flow<PubSubMessage>, listener: Consumer<PubSubMessage>): RedisSubscription {
+    val done = CompletableFuture<Void?>()
+    val collector = launch { messages.collect { listener.accept(it) } }
+    collector.invokeOnCompletion { e -> if (e == null || e is CancellationException) done.complete(null) else done.completeExceptionally(e) }
+    return JobSubscription(collector, done)
 }
 
 private class JobSubscription(private val collector: Job, override val done: CompletableFuture<Void?>) : RedisSubscription {

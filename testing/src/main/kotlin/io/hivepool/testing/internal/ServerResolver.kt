@@ -48,6 +48,16 @@ internal class ServerResolver(
             return null
         }
 
+        options.executable?.let { binary ->
+            attempt("executable") {
+                if (!Files.isRegularFile(binary)) throw Skip("$binary does not exist or is not a file")
+                if (!Files.isExecutable(binary)) throw Skip("$binary is not executable")
+                local(binary, "executable ($binary)", options, dir, tls)
+            }?.let { return it }
+            deleteTree(dir)
+            throw RedisServerUnavailableException(attempts)
+        }
+
         attempt("REDIS_URL") { external(options) }?.let { deleteTree(dir); return it }
 
         val explicit = env("REDIS_SERVER")?.takeIf { it.isNotBlank() }

@@ -15,7 +15,7 @@ internal class SlotRange(val start: Int, val end: Int, val shard: Shard)
 /**
  * `CLUSTER SLOTS`: `[[start, end, [host, port, id, …], [replica host, port, id, …]…]…]`. A node that does not
  * know its own address reports an empty host (6.x) or `?` (7.x): it is then the node that answered, [askedHost].
- * Works on every server from 3.0 on (7.x still has it; CLUSTER SHARDS is not needed for what the client reads).
+ * Works on every server from 3.0 on; read only when a node does not know CLUSTER SHARDS ([ClusterShards], 7.0+).
  */
 internal object ClusterSlots {
     val COMMAND: Command<RespValue> = Command(listOf("CLUSTER", "SLOTS")) { it }

@@ -41,6 +41,7 @@ internal object KeyPositions {
             "RENAME", "RENAMENX", "RPOPLPUSH", "LMOVE", "SMOVE", "COPY", "GEOSEARCHSTORE", "ZRANGESTORE", "BRPOPLPUSH", "BLMOVE",
         )
         put(Range(2, 2, 1), "XGROUP", "XINFO", "OBJECT")
+        put(Range(1, 1, 1), "SPUBLISH") // a channel, not a key, but sharded pub/sub routes it by its slot the same way
     }
 
     /** Commands with `numkeys` at argument [at], keys following it; `extraFirst` = a key before numkeys (ZUNIONSTORE's destination). */

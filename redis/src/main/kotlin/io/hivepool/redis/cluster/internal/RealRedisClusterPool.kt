@@ -24,6 +24,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.merge
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
@@ -49,6 +50,11 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
 
     @Volatile
     private var lastRefreshNanos = 0L
+
+    /** Set once a node answered that it has no CLUSTER SHARDS: CLUSTER SLOTS is read from then on. */
+    @Volatile
+    internal var shardsUnknown = false
+        private set
 
     @Volatile
     internal var closed = false
@@ -132,6 +138,14 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
         emitAll(pools.primary(shards[topology.nextIndex(shards.size)].primary).subscribe(*channels))
     }
 
+    override fun ssubscribe(vararg channels: String): Flow<PubSubMessage> {
+        require(channels.isNotEmpty()) { "ssubscribe needs at least one channel" }
+        val bySlot = channels.distinct().groupBy(SlotHash::slotOf)
+        return bySlot.map { (slot, inSlot) -> ShardedSubscription(this, slot, inSlot).flow() }.let { flows ->
+            flows.singleOrNull() ?: flows.merge()
+        }
+    }
+
     override fun slotOf(key: String): Int = SlotHash.slotOf(key)
 
     override fun primaryFor(key: String): String? = topology.owner(SlotHash.slotOf(key))?.primary
@@ -141,6 +155,8 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
     override fun nodePool(hostAndPort: String): RedisPool? = pools.existing(hostAndPort)
 
     override fun nodeStats(): Map<String, PoolStats> = pools.stats()
+
+    override val stats: PoolStats get() = pools.total()
 
     /** Reads the topology when none was read yet; callers at start share one read. */
     internal suspend fun ensureTopology() {
@@ -155,9 +171,7 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
         for (node in topology.candidates(config.seeds)) {
             tried += node
             try {
-                val reply = withTimeoutOrNull(minOf(commandTimeout, REFRESH_TIMEOUT)) { pools.primary(node).send(ClusterSlots.COMMAND) }
-                    ?: throw RedisClusterException("$node did not answer CLUSTER SLOTS within ${minOf(commandTimeout, REFRESH_TIMEOUT)}")
-                val ranges = ClusterSlots.parse(reply, ClusterSlots.split(node).first)
+                val ranges = readTopology(node)
                 if (ranges.isEmpty()) throw RedisClusterException("$node serves no slots (is it a cluster node that joined?)")
                 pools.retain(topology.apply(ranges))
                 lastRefreshNanos = System.nanoTime()
@@ -169,7 +183,34 @@ internal class RealRedisClusterPool(override val config: RedisClusterConfig) : R
                 topology.suspect(node)
             }
         }
-        throw RedisClusterException("no node of cluster ${config.name} answered CLUSTER SLOTS (tried ${tried.joinToString()})", last)
+        throw RedisClusterException(
+            "no node of cluster ${config.name} answered ${if (shardsUnknown) "CLUSTER SLOTS" else "CLUSTER SHARDS"} (tried ${tried.joinToString()})",
+            last,
+        )
+    }
+
+    /**
+     * The slot map as [node] sees it: CLUSTER SHARDS (Redis 7+, which names each node's health), or CLUSTER SLOTS
+     * once a node answered that it does not know SHARDS (6.x and older); that answer is remembered for the client's
+     * lifetime, so an older cluster costs one extra round trip once.
+     */
+    private suspend fun readTopology(node: String): List<SlotRange> {
+        val timeout = minOf(commandTimeout, REFRESH_TIMEOUT)
+        val pool = pools.primary(node)
+        val host = ClusterSlots.split(node).first
+        if (!shardsUnknown) {
+            try {
+                val reply = withTimeoutOrNull(timeout) { pool.send(ClusterShards.COMMAND) }
+                    ?: throw RedisClusterException("$node did not answer CLUSTER SHARDS within $timeout")
+                return ClusterShards.parse(reply, host, config.node.connection.tls)
+            } catch (e: io.hivepool.redis.RedisServerException) {
+                if (!ClusterShards.isUnknown(e)) throw e
+                shardsUnknown = true
+            }
+        }
+        val reply = withTimeoutOrNull(timeout) { pool.send(ClusterSlots.COMMAND) }
+            ?: throw RedisClusterException("$node did not answer CLUSTER SLOTS within $timeout")
+        return ClusterSlots.parse(reply, host)
     }
 
     /**

@@ -32,6 +32,10 @@ class KeyPositionsSpec : FunSpec({
         keys("XREADGROUP", "GROUP", "g", "c", "BLOCK", 100, "STREAMS", "s", ">") shouldBe listOf("s")
     }
 
+    test("SPUBLISH names its channel, so sharded pub/sub goes to the channel's slot") {
+        keys("SPUBLISH", "orders:{eu}", "m") shouldBe listOf("orders:{eu}")
+    }
+
     test("keyless and unknown commands have no keys") {
         keys("PING") shouldBe emptyList()
         keys("PUBLISH", "ch", "m") shouldBe emptyList()

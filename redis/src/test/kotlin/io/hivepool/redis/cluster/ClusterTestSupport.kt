@@ -1,0 +1,27 @@
+package io.hivepool.redis.cluster
+
+import io.hivepool.testing.RedisCluster
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.withTimeout
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * Writes a key on every primary and, on Redis 7, waits until CLUSTER SHARDS calls every node `online`: 7.0 reports
+ * a replica as `loading` while its replication offset is 0, which a freshly formed cluster's replicas may be
+ * until their primary's offset moves.
+ */
+internal suspend fun RedisCluster.awaitReplicasOnline() {
+    primaries().forEachIndexed { i, p ->
+        val key = (0..100_000).map { "online-probe:$it" }.first { ownerOf(it) == p }
+        p.command("SET", key, "$i")
+    }
+    if (version.substringBefore('.').toInt() < 7) return
+    withTimeout(15.seconds) {
+        while (true) {
+            val healths = nodes.first().command("CLUSTER", "SHARDS").lines().zipWithNext().filter { it.first == "health" }.map { it.second }
+            if (healths.size == nodes.size && healths.all { it == "online" }) break
+            delay(20.milliseconds)
+        }
+    }
+}
