@@ -48,6 +48,7 @@ public class RedisClusterPluginConfig {
     }
 
     /** The cluster client to serve calls with, and whether the plugin owns (and so closes) it. */
+    @JvmSynthetic // internal: hidden from Java, which would see resolveCluster$hivepool_ktor
     internal fun resolveCluster(): Pair<RedisClusterPool, Boolean> {
         retryAfter?.let { require(!it.isNegative()) { "retryAfter must be >= 0 or null, was $it" } }
         cluster?.let { given ->

@@ -46,6 +46,7 @@ public fun Route.redisHealth(path: String = "/health/redis", timeout: Duration =
 
 private fun down(error: String, pool: String) = """{"status":"DOWN","error":${jsonString(error)},"pool":$pool}"""
 
+@JvmSynthetic // internal: not a static method of RedisHealthKt for Java
 internal fun RedisPool.toJson(): String {
     val c = connections
     val s = stats
@@ -55,6 +56,7 @@ internal fun RedisPool.toJson(): String {
         """"destroyed":${s.destroyed},"leaksDetected":${s.leaksDetected},"waitTimeMaxMillis":${s.waitTimeMax.inWholeMilliseconds}}"""
 }
 
+@JvmSynthetic
 internal fun jsonString(s: String): String = buildString {
     append('"')
     for (c in s) {

@@ -60,6 +60,7 @@ public class RedisPluginConfig {
     }
 
     /** The pool to serve calls with, and whether the plugin owns (and so closes) it. */
+    @JvmSynthetic // internal: hidden from Java, which would see resolvePool$hivepool_ktor
     internal fun resolvePool(): Pair<RedisPool, Boolean> {
         require(leaseTimeout.isPositive()) { "leaseTimeout must be > 0, was $leaseTimeout" }
         retryAfter?.let { require(!it.isNegative()) { "retryAfter must be >= 0 or null, was $it" } }
