@@ -28,19 +28,6 @@ class ClusterFailoverSpec : FunSpec({
     val cluster = RedisCluster.start { primaries = 3; replicasPerPrimary = 1; nodeTimeoutMillis = 1_000 }
     afterSpec { cluster.close() }
 
-    fun callsOf(node: RedisServer, command: String): Long =
-        node.command("INFO", "commandstats").lineSequence().firstOrNull { it.startsWith("cmdstat_$command:") }
-            ?.substringAfter("calls=")?.substringBefore(',')?.toLong() ?: 0L
-
-    fun offsetOf(node: RedisServer): Long =
-        node.command("INFO", "replication").lineSequence().first { it.startsWith("master_repl_offset:") }.substringAfter(':').trim().toLong()
-
-    /** Until the replica has applied everything the primary had written when this was called. */
-    suspend fun awaitReplicated(primary: RedisServer, replica: RedisServer) {
-        val target = withContext(Dispatchers.IO) { offsetOf(primary) }
-        while (withContext(Dispatchers.IO) { offsetOf(replica) } < target) delay(5.milliseconds)
-    }
-
     /**
      * Until every node's CLUSTER SLOTS, then the client, list a replica for [key]'s slot (Redis 7's CLUSTER SLOTS
      * omits a replica until the node asked has heard by gossip that it replicated something).

@@ -35,10 +35,6 @@ class ClusterMigrationSpec : FunSpec({
         cluster.close()
     }
 
-    fun callsOf(node: RedisServer, command: String): Long =
-        node.command("INFO", "commandstats").lineSequence().firstOrNull { it.startsWith("cmdstat_$command:") }
-            ?.substringAfter("calls=")?.substringBefore(',')?.toLong() ?: 0L
-
     test("a slot migrated under load (ASK while migrating, MOVED after) fails no command and misroutes none") {
         val slot = cluster.slotOf("{mig}")
         val source = cluster.ownerOf(slot)

@@ -27,18 +27,6 @@ class ClusterReadFallbackSpec : FunSpec({
     afterSpec { cluster.close() }
     val commandTimeout = 2.seconds
 
-    fun callsOf(node: RedisServer, command: String): Long =
-        node.command("INFO", "commandstats").lineSequence().firstOrNull { it.startsWith("cmdstat_$command:") }
-            ?.substringAfter("calls=")?.substringBefore(',')?.toLong() ?: 0L
-
-    fun offsetOf(node: RedisServer): Long =
-        node.command("INFO", "replication").lineSequence().first { it.startsWith("master_repl_offset:") }.substringAfter(':').trim().toLong()
-
-    suspend fun awaitReplicated(primary: RedisServer, replica: RedisServer) {
-        val target = withContext(Dispatchers.IO) { offsetOf(primary) }
-        while (withContext(Dispatchers.IO) { offsetOf(replica) } < target) delay(5.milliseconds)
-    }
-
     fun client(readFrom: ReadFrom, name: String) = redisCluster {
         seeds = cluster.seeds
         this.readFrom = readFrom

@@ -1,7 +1,10 @@
 package io.hivepool.redis.cluster
 
 import io.hivepool.testing.RedisCluster
+import io.hivepool.testing.RedisServer
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
@@ -24,4 +27,18 @@ internal suspend fun RedisCluster.awaitReplicasOnline() {
             delay(20.milliseconds)
         }
     }
+}
+
+/** How many times [node] has run [command] (lower case, as INFO commandstats names it). */
+internal fun callsOf(node: RedisServer, command: String): Long =
+    node.command("INFO", "commandstats").lineSequence().firstOrNull { it.startsWith("cmdstat_$command:") }
+        ?.substringAfter("calls=")?.substringBefore(',')?.toLong() ?: 0L
+
+internal fun offsetOf(node: RedisServer): Long =
+    node.command("INFO", "replication").lineSequence().first { it.startsWith("master_repl_offset:") }.substringAfter(':').trim().toLong()
+
+/** Until the replica has applied everything the primary had written when this was called. */
+internal suspend fun awaitReplicated(primary: RedisServer, replica: RedisServer) {
+    val target = withContext(Dispatchers.IO) { offsetOf(primary) }
+    while (withContext(Dispatchers.IO) { offsetOf(replica) } < target) delay(5.milliseconds)
 }

@@ -2,6 +2,7 @@ package io.hivepool.redis.sentinel
 
 import io.hivepool.redis.RedisPool
 import io.hivepool.redis.cluster.ReadFrom
+import io.hivepool.redis.cluster.callsOf
 import io.hivepool.redis.get
 import io.hivepool.redis.sentinel.internal.RealRedisSentinelPool
 import io.hivepool.redis.set
@@ -37,10 +38,6 @@ class SentinelReadFromSpec : FunSpec({
     fun real(pool: RedisPool) = pool as RealRedisSentinelPool
     fun address(node: RedisServer) = "127.0.0.1:${node.port}"
     fun replicasOf(pool: RedisPool) = real(pool).replicas.current.addresses.toSet()
-
-    fun callsOf(node: RedisServer, command: String): Long =
-        node.command("INFO", "commandstats").lineSequence().firstOrNull { it.startsWith("cmdstat_$command:") }
-            ?.substringAfter("calls=")?.substringBefore(',')?.toLong() ?: 0L
 
     /** Until [condition] holds, checked every 20 ms, for at most 15 s. */
     suspend fun awaitUntil(what: String, condition: suspend () -> Boolean) {
