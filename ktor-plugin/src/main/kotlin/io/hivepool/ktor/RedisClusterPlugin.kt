@@ -3,20 +3,14 @@ package io.hivepool.ktor
 import io.hivepool.ktor.internal.AroundCall
 import io.hivepool.ktor.internal.OutageLog
 import io.hivepool.ktor.internal.closeOnStop
-import io.hivepool.ktor.internal.isExhaustion
+import io.hivepool.ktor.internal.respondUnavailable
 import io.hivepool.ktor.internal.retryAfterSeconds
-import io.hivepool.ktor.internal.unavailableText
-import io.hivepool.pool.ConnectionCreateException
-import io.hivepool.redis.RedisConnectionException
 import io.hivepool.redis.cluster.RedisClusterPool
-import io.ktor.http.HttpHeaders
-import io.ktor.http.HttpStatusCode
 import io.ktor.server.application.Application
 import io.ktor.server.application.ApplicationCall
 import io.ktor.server.application.ApplicationPlugin
 import io.ktor.server.application.createApplicationPlugin
 import io.ktor.server.application.log
-import io.ktor.server.response.header
 import io.ktor.server.response.respondText
 import io.ktor.util.AttributeKey
 
@@ -65,15 +59,7 @@ public val RedisCluster: ApplicationPlugin<RedisClusterPluginConfig> = createApp
         try {
             proceed()
         } catch (e: Throwable) {
-            val outage = e is ConnectionCreateException || (onConnectionFailure && e is RedisConnectionException)
-            if (!(outage || e.isExhaustion()) || call.response.isCommitted) throw e
-            if (outage) {
-                outages.record(call, e)
-            } else {
-                call.application.log.debug("Redis cluster node pool exhausted for {}: {}", call.request.local.uri, e.message)
-            }
-            retryAfter?.let { call.response.header(HttpHeaders.RetryAfter, it) }
-            call.respondText(e.unavailableText(), status = HttpStatusCode.ServiceUnavailable)
+            if (!call.respondUnavailable(e, onConnectionFailure, outages, retryAfter, "Redis cluster node pool")) throw e
         }
     }
 }

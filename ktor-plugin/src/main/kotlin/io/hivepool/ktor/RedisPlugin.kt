@@ -4,23 +4,19 @@ import io.hivepool.ktor.internal.AroundCall
 import io.hivepool.ktor.internal.CallLease
 import io.hivepool.ktor.internal.OutageLog
 import io.hivepool.ktor.internal.closeOnStop
-import io.hivepool.ktor.internal.isExhaustion
+import io.hivepool.ktor.internal.respondUnavailable
 import io.hivepool.ktor.internal.retryAfterSeconds
-import io.hivepool.ktor.internal.unavailableText
 import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.PoolExhaustedException
 import io.hivepool.pool.PoolTimeoutException
 import io.hivepool.redis.RedisConnection
 import io.hivepool.redis.RedisConnectionException
 import io.hivepool.redis.RedisPool
-import io.ktor.http.HttpHeaders
-import io.ktor.http.HttpStatusCode
 import io.ktor.server.application.Application
 import io.ktor.server.application.ApplicationCall
 import io.ktor.server.application.RouteScopedPlugin
 import io.ktor.server.application.createRouteScopedPlugin
 import io.ktor.server.application.log
-import io.ktor.server.response.header
 import io.ktor.server.response.respondText
 import io.ktor.util.AttributeKey
 
@@ -89,15 +85,7 @@ public val Redis: RouteScopedPlugin<RedisPluginConfig> = createRouteScopedPlugin
             proceed()
         } catch (e: Throwable) {
             failure = e
-            val outage = e is ConnectionCreateException || (onConnectionFailure && e is RedisConnectionException)
-            if (!(outage || e.isExhaustion()) || call.response.isCommitted) throw e
-            if (outage) {
-                outages.record(call, e)
-            } else {
-                call.application.log.debug("Redis pool exhausted for {}: {}", call.request.local.uri, e.message)
-            }
-            retryAfter?.let { call.response.header(HttpHeaders.RetryAfter, it) }
-            call.respondText(e.unavailableText(), status = HttpStatusCode.ServiceUnavailable)
+            if (!call.respondUnavailable(e, onConnectionFailure, outages, retryAfter, "Redis pool")) throw e
         } finally {
             lease.end(failure)
             if (outer != null) call.attributes.put(CallLeaseKey, outer) else call.attributes.remove(CallLeaseKey)

@@ -4,11 +4,16 @@ import io.hivepool.pool.ConnectionCreateException
 import io.hivepool.pool.PoolExhaustedException
 import io.hivepool.pool.PoolTimeoutException
 import io.hivepool.redis.RedisConnectionException
+import io.ktor.http.HttpHeaders
+import io.ktor.http.HttpStatusCode
 import io.ktor.server.application.Application
 import io.ktor.server.application.ApplicationCall
 import io.ktor.server.application.ApplicationCallPipeline
 import io.ktor.server.application.ApplicationStopped
 import io.ktor.server.application.Hook
+import io.ktor.server.application.log
+import io.ktor.server.response.header
+import io.ktor.server.response.respondText
 import kotlinx.coroutines.DisposableHandle
 import kotlin.time.Duration
 
@@ -28,6 +33,30 @@ internal fun closeOnStop(application: Application, resource: AutoCloseable) {
         resource.close()
         subscription?.dispose()
     }
+}
+
+/**
+ * Answers 503 Service Unavailable (with Retry-After when [retryAfter] is set) when [e] is a Redis outage (a failed
+ * create; a broken connection when [onConnectionFailure]) or an exhausted pool, and the response has not started:
+ * then returns true. Otherwise returns false, for the caller to rethrow [e]. [what] names the pool in the debug log.
+ */
+internal suspend fun ApplicationCall.respondUnavailable(
+    e: Throwable,
+    onConnectionFailure: Boolean,
+    outages: OutageLog,
+    retryAfter: String?,
+    what: String,
+): Boolean {
+    val outage = e is ConnectionCreateException || (onConnectionFailure && e is RedisConnectionException)
+    if (!(outage || e.isExhaustion()) || response.isCommitted) return false
+    if (outage) {
+        outages.record(this, e)
+    } else {
+        application.log.debug("{} exhausted for {}: {}", what, request.local.uri, e.message)
+    }
+    retryAfter?.let { response.header(HttpHeaders.RetryAfter, it) }
+    respondText(e.unavailableText(), status = HttpStatusCode.ServiceUnavailable)
+    return true
 }
 
 internal fun Throwable.isExhaustion(): Boolean = this is PoolTimeoutException || this is PoolExhaustedException
