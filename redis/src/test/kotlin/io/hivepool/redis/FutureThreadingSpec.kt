@@ -66,6 +66,27 @@ class FutureThreadingSpec : FunSpec({
             }
         }
     }
+
+    // On a lease, a command's future completes in the reply's thread (one hand-off less for callers that join()).
+    test("on a Java lease a command completes in the reply's thread, decoded; an error reply fails only its future") {
+        RedisServer.start().use { server ->
+            RedisPools.create(RedisPoolConfig.builder().uri(server.uri).name("threading-lease").build()).use { pool ->
+                pool.set("k", "v").get(5, TimeUnit.SECONDS)
+                val seen = pool.withConnection { c ->
+                    val sleep = c.send(Command(listOf("DEBUG", "SLEEP", "0.02")) { })
+                    val get = c.get("k")
+                    val pendingWhenAttached = !get.isDone
+                    val where = get.thenApply { value ->
+                        val inReader = Thread.currentThread().stackTrace.any { it.className.startsWith(CONNECTION_CLASS) }
+                        "$value reader=$inReader pending=$pendingWhenAttached"
+                    }
+                    val failed = c.send(Command(listOf("NOSUCHCOMMAND")) { }).handle { _, e -> (e as RedisServerException).code }
+                    sleep.thenCompose { where }.thenCombine(failed) { w, f -> "$w error=$f" }.thenCombine(c.get("k")) { w, again -> "$w then=$again" }
+                }.get(5, TimeUnit.SECONDS)
+                seen shouldBe "v reader=true pending=true error=ERR then=v"
+            }
+        }
+    }
 })
 
 private const val CONNECTION_CLASS = "io.hivepool.redis.internal.RealRedisConnection"

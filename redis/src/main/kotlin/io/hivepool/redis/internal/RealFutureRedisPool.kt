@@ -41,7 +41,18 @@ internal class FutureBatch(private val batch: RedisBatch) : FutureRedisBatch {
 
 /** A leased connection's Java face: every command through [send], no logic of its own. */
 internal class FutureConnection(private val tx: RedisTransaction, private val scope: CoroutineScope) : FutureRedisConnection {
-    override fun <R> send(command: Command<R>): CompletableFuture<R> = scope.start { tx.send(command) }
+    // Sent here, the future completed from the reply in the reply's thread (no coroutine per command).
+    override fun <R> send(command: Command<R>): CompletableFuture<R> {
+        val conn = (tx as? RealTransaction)?.conn ?: return scope.start { tx.send(command) }
+        val future = ReplyFuture(command, onDefault = false)
+        try {
+            conn.sendNow(command, future)
+        } catch (e: Throwable) {
+            future.completeExceptionally(e)
+        }
+        return future
+    }
+
     override fun watch(vararg keys: String): CompletableFuture<Void?> = scope.start { tx.watch(*keys); null }
     override fun unwatch(): CompletableFuture<Void?> = scope.start { tx.unwatch(); null }
     override fun multi(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>?> =

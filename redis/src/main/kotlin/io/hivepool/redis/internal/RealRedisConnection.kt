@@ -114,11 +114,13 @@ internal class RealRedisConnection(
     }
 
     /**
-     * Sends [p] without suspending (the Java face's pool-level path): written, or flushed by whoever is flushing,
-     * before this returns; the reply completes [p] in the reader's thread. Throws, sending nothing, when the
-     * connection is closed or the arguments cannot be encoded.
+     * Sends [command] without suspending (the Java face's path): written, or flushed by whoever is flushing, before
+     * this returns; the raw reply (an error reply included) goes to [listener] in the reader's thread. Throws,
+     * sending nothing, when the connection is closed or the arguments cannot be encoded.
      */
-    fun sendNow(p: Pending) {
+    fun sendNow(command: Command<*>, listener: OneShotListener<RespValue>) {
+        val p = Pending(command.args, command.blockFor)
+        p.listen(listener)
         if (append(p, null)) flush()
     }
 

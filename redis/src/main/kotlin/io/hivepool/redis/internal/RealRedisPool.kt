@@ -97,9 +97,7 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
     internal fun trySendNow(command: Command<*>, listener: OneShotListener<RespValue>): Boolean {
         if (instrumentation != null || routeOf(command) != Route.SHARED) return false
         val conn = shared.connectionNow() ?: return false
-        val p = Pending(command.args, command.blockFor)
-        p.listen(listener)
-        conn.sendNow(p)
+        conn.sendNow(command, listener)
         return true
     }
 

@@ -10,7 +10,7 @@ import io.hivepool.redis.RespValue
 import kotlin.time.Duration
 
 /** A transaction on one leased connection: direct commands, WATCH, and MULTI … EXEC in one flush. */
-internal class RealTransaction(private val conn: RealRedisConnection) : RedisTransaction {
+internal class RealTransaction(internal val conn: RealRedisConnection) : RedisTransaction {
     override val connection: RedisConnection get() = conn
 
     @Volatile

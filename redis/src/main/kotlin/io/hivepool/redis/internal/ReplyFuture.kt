@@ -8,23 +8,26 @@ import java.util.concurrent.CompletableFuture
 import kotlin.coroutines.EmptyCoroutineContext
 
 /**
- * The Java face's future for one pool-level command, completed straight from its [Pending]: no coroutine, no
- * Job, no extra completion object. The reader hears the reply ([onValue], on the selector's thread) and hands
- * this future, a [Runnable], to [Dispatchers.Default], where the reply is decoded and the future completed, so
- * the caller's next stage never runs on the reader's thread. Cancelling the future leaves the reply to be read
- * and dropped, as for a cancelled coroutine.
+ * The Java face's future for one command, completed straight from its [Pending]: no coroutine, no Job, no extra
+ * completion object. The reader hears the reply ([onValue], on the selector's thread) and, for a pool-level
+ * command ([onDefault]), hands this future, a [Runnable], to [Dispatchers.Default], where the reply is decoded and
+ * the future completed, so the caller's next stage never runs on the reader's thread. On a leased connection
+ * (`onDefault = false`) it decodes and completes right there, in the reply's thread, as the lease's Unconfined
+ * coroutines do. Cancelling the future leaves the reply to be read and dropped, as for a cancelled coroutine.
  */
-internal class ReplyFuture<R>(private val command: Command<R>) : CompletableFuture<R>(), OneShotListener<RespValue>, Runnable {
+internal class ReplyFuture<R>(
+    private val command: Command<R>,
+    private val onDefault: Boolean = true,
+) : CompletableFuture<R>(), OneShotListener<RespValue>, Runnable {
     private var outcome: Any? = null // the reply or the failure, written before the dispatch that reads it
 
-    override fun onValue(value: RespValue) {
-        outcome = value
-        Dispatchers.Default.dispatch(EmptyCoroutineContext, this)
-    }
+    override fun onValue(value: RespValue) = finish(value)
 
-    override fun onFailure(cause: Throwable) {
-        outcome = cause
-        Dispatchers.Default.dispatch(EmptyCoroutineContext, this)
+    override fun onFailure(cause: Throwable) = finish(cause)
+
+    private fun finish(o: Any) {
+        outcome = o
+        if (onDefault) Dispatchers.Default.dispatch(EmptyCoroutineContext, this) else run()
     }
 
     override fun run() {
