@@ -13,8 +13,8 @@ import kotlin.coroutines.suspendCoroutine
 
 /**
  * A pool-level command from Java is sent in the caller's thread before the future is returned, and its future
- * completes on a pool worker, never on the thread that delivered the reply (the selector's thread, shared by every
- * connection: a Java chain or a blocking stage there would serialise or stall them all). A pool whose send parks
+ * completes on a pool worker, never on the thread that delivered the reply (an I/O loop thread, shared by many
+ * connections: a Java chain or a blocking stage there would serialise or stall them all). A pool whose send parks
  * the command lets the test choose the replying thread.
  */
 class FutureThreadingSpec : FunSpec({

@@ -64,7 +64,7 @@ internal class FutureConnection(private val tx: RedisTransaction, private val sc
  * before the future is returned). Where its future completes depends on the shape of the call:
  * - pool-level commands ([send] and every typed method over it) complete on [Dispatchers.Default]: Java code
  *   chains its next command in the completion stage, and completing in the thread that read the reply would run
- *   every such chain on the one selector thread (measured: 0.68× the Kotlin client's throughput, against
+ *   every such chain on the one reader thread (measured: 0.68× the Kotlin client's throughput, against
  *   0.84–0.92× this way), and a stage that blocks would stall every connection;
  * - a lease ([withConnection], [transaction], [pipeline]) runs Unconfined, completing in the thread of the reply:
  *   its typical caller blocks in `join()`, and one hand-off less per command is what it gains (Default here cost

@@ -31,7 +31,8 @@ import kotlin.time.Duration.Companion.nanoseconds
  * send(): encode into [out] + append to [pending] (one lock) --> the sender that finds nobody flushing
  *         flushes [out] itself: straight into the socket, no hand-off; what could not be written (socket
  *         full) is finished by a writer coroutine that waits on the selector
- * reader: socket --RespParser (no suspension per value)--> head of [pending] --> resumes its caller
+ * reader: an [IoLoop] thread, woken by a reply: socket --RespParser--> head of [pending] --> resumes its caller
+ *         (TLS: a reader coroutine on Ktor's byte channel, same parser)
  * watchdog: head unanswered past commandTimeout (+ its block time) => fail all
  * ```
  * Bytes and FIFO entries are appended under the same lock, so replies can only ever match their commands in
@@ -48,6 +49,11 @@ internal class RealRedisConnection(
 ) : RedisConnection {
     private val transport: Transport = if (direct) Transport.Direct(socket, SharedSelector.manager) else Transport.Channels(socket)
     private val endpoint = config.endpoint
+    private val parser = RespParser(config.maxBulkLength, config.maxNestingDepth) // owned by the one reader
+
+    /** The loop that reads a direct connection (null for TLS, and until [start]). */
+    @Volatile
+    private var loop: IoLoop? = null
 
     private val lock = Any()
     private val pending = ArrayDeque<Pending>() // guarded by lock
@@ -100,8 +106,11 @@ internal class RealRedisConnection(
     internal val blockingInFlight: Int get() = synchronized(lock) { tracker.blockingInFlight }
 
     fun start() {
-        // Unconfined: the reader parses on the thread the selector woke it on, and resumes callers from there.
-        scope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) { readLoop() }
+        when (val t = transport) {
+            is Transport.Direct -> IoLoop.next().also { loop = it }.register(DirectReader(t))
+            // Unconfined: the reader parses on the thread Ktor woke it on, and resumes callers from there.
+            is Transport.Channels -> scope.launch(Dispatchers.Unconfined, start = CoroutineStart.UNDISPATCHED) { readLoop(t) }
+        }
         if (config.commandTimeout.isFinite()) scope.launch { watchLoop() }
     }
 
@@ -247,36 +256,49 @@ internal class RealRedisConnection(
 
     override fun toString(): String = "RedisConnection($endpoint, protocol=$protocol, open=$isOpen)"
 
-    private suspend fun readLoop() {
-        val parser = RespParser(config.maxBulkLength, config.maxNestingDepth)
-        val direct = transport as? Transport.Direct // read in this loop, suspending only on the selector
+    /** The reply side of a direct connection: its [IoLoop] calls it when replies have arrived. */
+    private inner class DirectReader(private val direct: Transport.Direct) : LoopReader {
+        override val channel get() = direct.channel
+
+        override fun onReadable() {
+            while (true) {
+                parser.prepareForRead()
+                val space = parser.buffer.size - parser.end
+                val n = direct.readNow(parser.buffer, parser.end, space)
+                if (n == 0) return
+                if (n < 0) endOfStream()
+                parser.advance(n)
+                while (true) onValue(parser.parse() ?: break)
+                if (n < space) return // all there was: the loop calls again when more arrives, without a read that finds nothing
+            }
+        }
+
+        override fun onLoopFailure(cause: Throwable) = failRead(cause)
+    }
+
+    private suspend fun readLoop(channels: Transport.Channels) {
         try {
             while (true) {
                 while (true) onValue(parser.parse() ?: break)
                 parser.prepareForRead()
-                val n = if (direct != null) {
-                    val got = direct.readNow(parser.buffer, parser.end, parser.buffer.size - parser.end)
-                    if (got == 0) {
-                        direct.awaitReadable()
-                        continue
-                    }
-                    got
-                } else {
-                    transport.read(parser.buffer, parser.end, parser.buffer.size - parser.end)
-                }
-                if (n < 0) {
-                    if (parser.isBetweenValues) throw RedisConnectionException("connection closed by the server ($endpoint)")
-                    throw RespReader.truncated()
-                }
+                val n = channels.read(parser.buffer, parser.end, parser.buffer.size - parser.end)
+                if (n < 0) endOfStream()
                 parser.advance(n)
             }
         } catch (e: CancellationException) {
             throw e
-        } catch (e: RedisException) {
-            fail(e)
         } catch (e: Exception) {
-            fail(RedisConnectionException("reading from $endpoint failed: ${e.message ?: e::class.simpleName}", e))
+            failRead(e)
         }
+    }
+
+    private fun endOfStream(): Nothing {
+        if (parser.isBetweenValues) throw RedisConnectionException("connection closed by the server ($endpoint)")
+        throw RespReader.truncated()
+    }
+
+    private fun failRead(e: Throwable) {
+        fail(e as? RedisException ?: RedisConnectionException("reading from $endpoint failed: ${e.message ?: e::class.simpleName}", e))
     }
 
     private fun onValue(value: RespValue) {
@@ -363,6 +385,7 @@ internal class RealRedisConnection(
             transport.close()
         } catch (_: Exception) {
         }
+        loop?.let { l -> (transport as? Transport.Direct)?.let { l.release(l.keyOf(it.channel)) } }
         scope.cancel()
     }
 

@@ -9,9 +9,9 @@ import kotlin.coroutines.EmptyCoroutineContext
 
 /**
  * The Java face's future for one command, completed straight from its [Pending]: no coroutine, no Job, no extra
- * completion object. The reader hears the reply ([onValue], on the selector's thread) and, for a pool-level
- * command ([onDefault]), hands this future, a [Runnable], to [Dispatchers.Default], where the reply is decoded and
- * the future completed, so the caller's next stage never runs on the reader's thread. On a leased connection
+ * completion object. The reader hears the reply ([onValue], on the connection's [IoLoop] thread) and, for a
+ * pool-level command ([onDefault]), hands this future, a [Runnable], to [Dispatchers.Default], where the reply is
+ * decoded and the future completed, so the caller's next stage never runs on the reader's thread. On a leased connection
  * (`onDefault = false`) it decodes and completes right there, in the reply's thread, as the lease's Unconfined
  * coroutines do. Cancelling the future leaves the reply to be read and dropped, as for a cancelled coroutine.
  */

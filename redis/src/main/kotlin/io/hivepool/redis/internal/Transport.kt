@@ -14,10 +14,10 @@ import java.nio.channels.SocketChannel
 
 /**
  * How a connection's bytes reach the socket. Two kinds:
- * - [Direct] (TCP, Unix sockets): the non-blocking `SocketChannel` under Ktor's socket, read and written where
- *   the bytes are, suspending on Ktor's selector only when the socket would block. No coroutine, no channel and
- *   no copy between the connection and the kernel.
- * - [Channels] (TLS): Ktor's byte channels, because the TLS engine sits behind them.
+ * - [Direct] (TCP, Unix sockets): the non-blocking `SocketChannel` under Ktor's socket, written where the bytes
+ *   are (suspending on Ktor's selector only when the socket is full) and read by an [IoLoop] when replies
+ *   arrive. No coroutine, no channel and no copy between the connection and the kernel.
+ * - [Channels] (TLS): Ktor's byte channels, because the TLS engine sits behind them; a reader coroutine reads.
  */
 internal sealed class Transport(protected val socket: Socket) {
     /** Writes what it can of `buf[off until off + len]` without suspending; returns how much left (maybe 0). */
@@ -25,9 +25,6 @@ internal sealed class Transport(protected val socket: Socket) {
 
     /** Writes all of `buf[off until off + len]`, suspending while the socket is full. Not cancellation-safe mid-way. */
     abstract suspend fun write(buf: ByteArray, off: Int, len: Int)
-
-    /** Reads what has arrived into `buf[off until off + len]`, suspending until something has; -1 at end of stream. */
-    abstract suspend fun read(buf: ByteArray, off: Int, len: Int): Int
 
     fun close() {
         socket.close()
@@ -39,11 +36,7 @@ internal sealed class Transport(protected val socket: Socket) {
 
     class Direct(socket: Socket, private val selector: SelectorManager) : Transport(socket) {
         private val selectable = socket as Selectable
-        private val channel = selectable.channel as SocketChannel
-
-        init {
-            selectable.interestOp(SelectInterest.READ, true) // only ever waited on by the one reader
-        }
+        val channel = selectable.channel as SocketChannel
 
         // Views over the connection's arrays, kept while the arrays stay the same (one writer, one reader at a time).
         // Two for writing: the connection alternates between two output buffers.
@@ -82,26 +75,14 @@ internal sealed class Transport(protected val socket: Socket) {
             }
         }
 
-        override suspend fun read(buf: ByteArray, off: Int, len: Int): Int {
-            while (true) {
-                val n = readNow(buf, off, len)
-                if (n != 0) return n
-                awaitReadable()
-            }
-        }
-
         /**
          * Reads what has arrived into `buf[off until off + len]` without suspending: 0 when nothing has, -1 at end
-         * of stream. With [awaitReadable], the connection's reader loops without a suspending call of its own per
-         * read (no continuation, no boxed count).
+         * of stream. Called by the connection's [IoLoop] only.
          */
         fun readNow(buf: ByteArray, off: Int, len: Int): Int {
             if (readView.array() !== buf) readView = ByteBuffer.wrap(buf)
             return channel.read(readView.limit(off + len).position(off) as ByteBuffer)
         }
-
-        /** Suspends until the socket has something to read (a tail call: no continuation of its own). */
-        suspend fun awaitReadable() = selector.select(selectable, SelectInterest.READ)
 
         companion object {
             private val EMPTY: ByteBuffer = ByteBuffer.wrap(ByteArray(0))
@@ -122,6 +103,7 @@ internal sealed class Transport(protected val socket: Socket) {
             output.flush()
         }
 
-        override suspend fun read(buf: ByteArray, off: Int, len: Int): Int = input.readAvailable(buf, off, len)
+        /** Reads what has arrived into `buf[off until off + len]`, suspending until something has; -1 at end of stream. */
+        suspend fun read(buf: ByteArray, off: Int, len: Int): Int = input.readAvailable(buf, off, len)
     }
 }
