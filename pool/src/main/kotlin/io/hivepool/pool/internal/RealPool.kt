@@ -37,6 +37,10 @@ internal val logger = KotlinLogging.logger("io.hivepool.pool")
  * Accounting: size = idle.size + leasedCount + creating, and a slot is taken (creating++ or leasedCount++)
  * under the lock only after checking size < maxSize, so invariant 1 holds at every instant. A connection
  * in transit to a waiter, or being recycled for a borrower, counts as leased.
+ *
+ * The hot path takes no lock: a thread re-borrows the connection it returned last from its [ThreadCache]
+ * with one CAS, and parks it there again on release ([parkFast]). A parked connection counts as leased
+ * (stats report it idle); anything that must see every idle connection first reclaims the parked ones.
  */
 internal class RealPool<T>(
     internal val manager: ConnectionManager<T>,
@@ -111,6 +115,17 @@ internal class RealPool<T>(
 
     internal val waitQueue = WaitQueue(lock) { value -> returnGrant(value) }
 
+    /**
+     * Thread-affine parking, on only where it changes no behaviour: LIFO (a thread's last returned connection
+     * is the newest idle one), no leak tracking (every lease is registered under the lock), no Ttl.Once.
+     */
+    private val caching: Boolean = lifo && !trackLeases && ttl !== Ttl.Once
+    internal val cache = ThreadCache<T>() // its *Locked methods are guarded by lock
+
+    /** Written under lock: resize() left more live connections than maxSize. Volatile: read by [parkFast]. */
+    @Volatile
+    private var shrinking = false
+
     init {
         // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
         // close it so callers fail with PoolClosedException instead of waiting for creates that never run.
@@ -137,13 +152,10 @@ internal class RealPool<T>(
      */
     private fun acquireFast(): Any? {
         while (true) {
-            val pc: PooledConnection<T>
-            synchronized(lock) {
+            val pc = takeCached() ?: synchronized(lock) {
                 if (closed) throw closedException()
                 if (waitQueue.live != 0) return null // never barge past a queued waiter
-                pc = pollIdleLocked() ?: return null
-                leasedCount++
-                stats0.hits++
+                takeIdleLocked()?.also { stats0.hits++ } ?: return null
             }
             val reason = unusableReason(pc)
             if (reason != null) {
@@ -155,19 +167,44 @@ internal class RealPool<T>(
         }
     }
 
+    /** This thread's parked connection, taken without the lock (a hit; it stays counted leased), or null. */
+    private fun takeCached(): PooledConnection<T>? {
+        if (!caching || closed || waitQueue.live != 0) return null
+        val pc = cache.take() ?: return null
+        stats0.cacheHits.increment()
+        return pc
+    }
+
     private suspend fun ownerName(): String? =
         if (trackLeases) currentCoroutineContext()[CoroutineName]?.name else null
 
     override fun tryAcquire(): Lease<T>? {
+        val cached = if (caching && !closed && waitQueue.live == 0) cache.take() else null
+        if (cached != null) {
+            // Never recycles: parked again with its idleSince, so the next acquire() validates it.
+            if (needsRecycle(cached)) return null.also { checkIn(cached, discard = false, lease = null, keepIdleSince = true) }
+            stats0.cacheHits.increment()
+            val reason = unusableReason(cached) ?: return newLease(cached, owner = null)
+            drop(cached, reason, hit = true)
+        }
         while (true) {
             val pc: PooledConnection<T>
             synchronized(lock) {
                 if (closed) throw closedException()
                 if (waitQueue.live != 0) return null // never barge past a queued waiter
-                val candidate = (if (lifo) idle.lastOrNull() else idle.firstOrNull()) ?: return null
-                if (needsRecycle(candidate)) return null
-                pc = pollIdleLocked()!!
-                leasedCount++
+                val candidate = if (lifo) idle.lastOrNull() else idle.firstOrNull()
+                if (candidate == null) {
+                    pc = cache.stealLocked() ?: return null
+                    if (needsRecycle(pc)) {
+                        leasedCount--
+                        insertIdleLocked(pc)
+                        return null
+                    }
+                } else {
+                    if (needsRecycle(candidate)) return null
+                    pc = pollIdleLocked()!!
+                    leasedCount++
+                }
                 stats0.hits++
             }
             val reason = unusableReason(pc)
@@ -182,6 +219,7 @@ internal class RealPool<T>(
         val a = SlowAcquire(if (acquireTimeout.isFinite()) start + acquireTimeout else null)
         while (true) {
             takeOrQueue(a)
+            a.granted?.forEach(waitQueue::deliver)
             val waiter = a.waiter
             if (a.front && waiter != null) timeouts.wake()
             launchCreates(a.creates)
@@ -212,6 +250,7 @@ internal class RealPool<T>(
         var taken: PooledConnection<*>? = null // this try's outcome: an idle connection taken, or
         var waiter: Waiter? = null // a place in the queue,
         var creates = 0 // and the creates to launch
+        var granted: ArrayList<Waiter>? = null // waiters granted a parked connection after we queued, to deliver
     }
 
     /** One try of [acquireSlow], under the lock: takes an idle connection or queues a waiter (see [SlowAcquire]). */
@@ -219,14 +258,14 @@ internal class RealPool<T>(
         a.taken = null
         a.waiter = null
         a.creates = 0
+        a.granted = null
         if (closed) throw closedException()
         if (!a.counted) {
             stats0.misses++
             a.counted = true
         }
-        val pc = if (waitQueue.live == 0 || a.front) pollIdleLocked() else null
+        val pc = if (waitQueue.live == 0 || a.front) takeIdleLocked() else null
         if (pc != null) {
-            leasedCount++
             a.taken = pc
             return
         }
@@ -245,6 +284,13 @@ internal class RealPool<T>(
         // until a later one, so time out here.
         if (a.front && a.deadline != null && a.deadline.hasPassedNow()) throw timeoutExceptionLocked()
         a.waiter = waitQueue.enqueueLocked(a.front, a.deadline)
+        // A fast release may have parked a connection without seeing our live++; it wrote PARKED before it
+        // read live, so we see PARKED here (see parkFast). Each one serves the head waiter (maybe us).
+        while (waitQueue.live > 0) {
+            val parked = cache.stealLocked() ?: break
+            val w = waitQueue.grantNextLocked(parked)!! // live > 0: someone is queued; already counted leased
+            (a.granted ?: ArrayList<Waiter>(2).also { a.granted = it }).add(w)
+        }
         a.creates = planCreatesLocked()
     }
 
@@ -278,10 +324,48 @@ internal class RealPool<T>(
 
     internal fun pollIdleLocked(): PooledConnection<T>? = if (lifo) idle.removeLastOrNull() else idle.removeFirstOrNull()
 
+    /** An idle connection, or else one parked in any thread's cache, counted as leased; null when none. */
+    private fun takeIdleLocked(): PooledConnection<T>? {
+        val pc = pollIdleLocked() ?: return cache.stealLocked()
+        leasedCount++
+        return pc
+    }
+
+    /** [pc] into the idle deque at its place by idleSince (the front is the one idle the longest). */
+    private fun insertIdleLocked(pc: PooledConnection<T>) {
+        val since = pc.idleSince
+        var i = idle.size
+        if (since != null) while (i > 0 && idle[i - 1].idleSince.let { it != null && it > since }) i--
+        idle.add(i, pc)
+    }
+
+    /** Every parked connection back into the idle deque (a reaper pass, resize()). */
+    internal fun unparkAllLocked() {
+        cache.reclaimAllLocked { pc ->
+            leasedCount--
+            insertIdleLocked(pc)
+        }
+    }
+
+    /** Every parked connection out, to be destroyed for [reason] (close(), evictAll()). */
+    private fun retireParkedLocked(reason: DestroyReason, into: MutableList<PooledConnection<T>>) {
+        cache.reclaimAllLocked { pc ->
+            leasedCount--
+            retireLocked(reason)
+            into += pc
+        }
+    }
+
+    /** Idle connections: in the deque, or parked in a thread's cache. */
+    private fun idleCountLocked(): Int = idle.size + cache.parkedCountLocked()
+
     // ------------------------------------------------------------------ release
 
-    /** Called exactly once per lease (RealLease's CAS), or for a grant its waiter never received. */
-    internal fun checkIn(pc: PooledConnection<T>, discard: Boolean, lease: RealLease<T>?) {
+    /**
+     * Called exactly once per lease (RealLease's CAS), or for a grant its waiter never received, or by
+     * tryAcquire() for a cached connection it does not take ([keepIdleSince]: it did not go idle again).
+     */
+    internal fun checkIn(pc: PooledConnection<T>, discard: Boolean, lease: RealLease<T>?, keepIdleSince: Boolean = false) {
         pc.leased = false
         var reason: DestroyReason? = when {
             discard -> DestroyReason.BROKEN
@@ -292,11 +376,13 @@ internal class RealPool<T>(
             else -> null
         }
         val now = if (reason == null) timeSource.markNow() else null
+        if (now != null && lease != null && caching && parkFast(pc, now)) return
         var waiter: Waiter? = null
         var creates = 0
         var wakeReaper = false
         synchronized(lock) {
             leasedCount--
+            cache.detachLocked(pc)
             if (lease != null) leases?.remove(lease)
             if (reason == null) {
                 reason = when {
@@ -306,21 +392,21 @@ internal class RealPool<T>(
                 }
             }
             if (reason == null) {
-                pc.idleSince = now
+                if (!keepIdleSince) pc.idleSince = now
                 waiter = waitQueue.grantNextLocked(pc)
                 if (waiter != null) {
                     leasedCount++
-                } else if (idle.size >= maxIdle) {
+                } else if (idle.size + cache.sizeLocked >= maxIdle && idleCountLocked() >= maxIdle) {
                     reason = DestroyReason.IDLE
                 } else {
-                    idle.addLast(pc)
-                    wakeReaper = reaper.armIdleLocked(pc, now!!)
+                    wakeReaper = goIdleLocked(pc)
                 }
             }
             if (reason != null) {
                 retireLocked(reason)
                 creates = planCreatesLocked()
             }
+            if (shrinking) shrinking = liveSizeLocked > maxSize
         }
         waitQueue.deliver(waiter)
         if (reason != null) destroyLater(pc)
@@ -328,6 +414,45 @@ internal class RealPool<T>(
         if (wakeReaper) reaper.wake()
         if (closed) checkDrained()
     }
+
+    /**
+     * [pc] (counted nowhere) goes idle: parked in this thread's cache, the connection parked there before
+     * moving to the idle deque; or, without caching, at the back of the deque. True when the reaper must wake.
+     */
+    private fun goIdleLocked(pc: PooledConnection<T>): Boolean {
+        if (caching) {
+            leasedCount++ // parked counts as leased
+            cache.parkLocked(pc)?.let { displaced ->
+                leasedCount--
+                insertIdleLocked(displaced)
+            }
+        } else {
+            idle.addLast(pc)
+        }
+        return reaper.armIdleLocked(pc, pc.idleSince!!)
+    }
+
+    /**
+     * Lock-free release of a healthy [pc] taken from this thread's cache: PARKED again for this thread's next
+     * acquire. False when the locked path must run (the caller still owns [pc]); true when [pc] is parked, or
+     * already someone else's.
+     *
+     * The race: a waiter writes live++ (enqueue) and then looks for PARKED connections; we write PARKED and
+     * then read live. Both are volatile (sequentially consistent), so at least one sees the other: the waiter
+     * steals [pc], or we see live != 0, take [pc] back and grant it in the locked path. close() (closed),
+     * evictAll() (generation), resize() (shrinking) and a reaper pass (nextRun) likewise write their flag
+     * before they reclaim parked connections.
+     */
+    private fun parkFast(pc: PooledConnection<T>, now: ComparableTimeMark): Boolean {
+        if (!cache.holds(pc) || !mayPark(pc, now)) return false
+        pc.idleSince = now
+        if (!cache.park(pc)) return false // NONE: it came from the idle deque or a create
+        if (mayPark(pc, now)) return true
+        return !cache.unpark(pc) // lost: whoever took it owns it now
+    }
+
+    private fun mayPark(pc: PooledConnection<T>, now: ComparableTimeMark): Boolean =
+        waitQueue.live == 0 && !closed && pc.generation == generation && !shrinking && reaper.coversParked(pc, now)
 
     // ------------------------------------------------------------------ use, stats, errors
 
@@ -347,7 +472,10 @@ internal class RealPool<T>(
     }
 
     override val stats: PoolStats
-        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitQueue.live, creating) }
+        get() = synchronized(lock) {
+            val parked = cache.parkedCountLocked()
+            stats0.snapshot(idle.size + parked, leasedCount - parked, waitQueue.live, creating)
+        }
 
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
@@ -357,8 +485,9 @@ internal class RealPool<T>(
     /** Counts a timeout and describes the pool as it is now. Under the lock. */
     internal fun timeoutExceptionLocked(): PoolTimeoutException {
         stats0.timeouts++
+        val parked = cache.parkedCountLocked()
         val message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
-            "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=${waitQueue.live})"
+            "size=$liveSizeLocked, idle=${idle.size + parked}, inUse=${leasedCount - parked}, waiters=${waitQueue.live})"
         return PoolTimeoutException(message, createFailures.lastFailure)
     }
 
@@ -378,13 +507,14 @@ internal class RealPool<T>(
 
     private fun beginClose() {
         val failed = ArrayList<Waiter>()
-        val toDestroy: List<PooledConnection<T>>
+        val toDestroy = ArrayList<PooledConnection<T>>()
         synchronized(lock) {
             if (closed) return
-            closed = true
-            toDestroy = idle.toList()
+            closed = true // before the reclaim: see parkFast
+            toDestroy += idle
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
+            retireParkedLocked(DestroyReason.CLOSED, toDestroy)
             while (true) failed += waitQueue.grantNextLocked(closedException()) ?: break
         }
         failed.forEach(waitQueue::deliver)
@@ -409,11 +539,14 @@ internal class RealPool<T>(
                 it.maxSize = maxSize
                 it.minIdle = minIdle
             }.build()
+            shrinking = true // before the reclaim: see parkFast
+            unparkAllLocked()
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
             while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
                 toDestroy += idle.removeFirst()
                 retireLocked(DestroyReason.IDLE)
             }
+            shrinking = liveSizeLocked > maxSize
             creates = planCreatesLocked()
         }
         destroyLater(toDestroy)
@@ -425,13 +558,14 @@ internal class RealPool<T>(
     }
 
     override fun evictAll() {
-        val toDestroy: List<PooledConnection<T>>
+        val toDestroy = ArrayList<PooledConnection<T>>()
         val creates: Int
         synchronized(lock) {
-            generation++
-            toDestroy = idle.toList()
+            generation++ // before the reclaim: see parkFast
+            toDestroy += idle
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.IDLE) }
+            retireParkedLocked(DestroyReason.IDLE, toDestroy)
             creates = planCreatesLocked()
         }
         destroyLater(toDestroy)
@@ -446,7 +580,8 @@ internal class RealPool<T>(
         if (closed || createFailures.failingFast) return 0
         val room = maxSize - sizeLocked
         if (room <= 0) return 0
-        val want = waitQueue.live + maxOf(0, minIdle - idle.size) - creating
+        val deficit = if (minIdle > idle.size) maxOf(0, minIdle - idleCountLocked()) else 0
+        val want = waitQueue.live + deficit - creating
         val n = minOf(want, room)
         if (n <= 0) return 0
         creating += n
