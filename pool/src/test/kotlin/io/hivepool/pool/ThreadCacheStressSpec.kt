@@ -1,0 +1,116 @@
+package io.hivepool.pool
+
+import io.kotest.core.spec.style.FunSpec
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.joinAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.yield
+import java.util.Collections
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.Executors
+import java.util.concurrent.atomic.AtomicLong
+import kotlin.random.Random
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * Real threads on one pool: callers that return at once (the lock-free cache path, and steals between
+ * threads) mixed with callers that hold across a suspension (so others queue as waiters) and callers
+ * cancelled at random. No connection may ever be leased by two callers at once, every caller must finish,
+ * and the pool's books must balance at the end. Rerun one case with -Dhivepool.seed=<seed>.
+ */
+class ThreadCacheStressSpec : FunSpec({
+
+    fun stress(seed: Long, threads: Int, coroutinesPerThread: Int, cycles: Int) {
+        val manager = FakeManager { 4 }
+        val leased: MutableSet<FakeConn> = ConcurrentHashMap.newKeySet()
+        val errors = Collections.synchronizedList(mutableListOf<String>())
+        val cancelled = AtomicLong()
+        val callers = Executors.newFixedThreadPool(threads).asCoroutineDispatcher()
+        val poolThreads = Executors.newFixedThreadPool(2).asCoroutineDispatcher()
+        val background = CoroutineScope(SupervisorJob() + poolThreads)
+        val pool = Pool(manager) {
+            name = "stress"
+            maxSize = 4
+            acquireTimeout = 20.seconds
+            validateAfterIdle = 30.seconds
+            scope = background
+        }
+
+        suspend fun hold(lease: Lease<FakeConn>, random: Random) {
+            val conn = lease.connection
+            if (!leased.add(conn)) errors += "$conn leased by two callers at once"
+            when (random.nextInt(8)) {
+                0 -> yield()
+                1 -> delay(1.milliseconds)
+                else -> Unit // returned before any suspension: the cache path when nobody waits
+            }
+            leased.remove(conn)
+            if (random.nextInt(50) == 0) lease.discard() else lease.release()
+        }
+
+        try {
+            runBlocking(callers) {
+                List(threads * coroutinesPerThread) { caller ->
+                    val random = Random(seed + caller)
+                    launch {
+                        repeat(cycles) {
+                            try {
+                                if (random.nextInt(10) == 0) {
+                                    // Gives up while waiting, or just as its connection is handed over.
+                                    val lease = withTimeoutOrNull(random.nextInt(1, 3).milliseconds) { pool.acquire() }
+                                    if (lease == null) cancelled.incrementAndGet() else hold(lease, random)
+                                } else {
+                                    hold(pool.acquire(), random)
+                                }
+                            } catch (e: CancellationException) {
+                                throw e
+                            } catch (e: Throwable) {
+                                errors += "caller $caller: $e"
+                            }
+                        }
+                    }
+                }.joinAll()
+            }
+            val s = pool.stats
+            fun check(ok: Boolean, what: String) {
+                if (!ok) errors += "$what (stats=$s)"
+            }
+            check(s.size <= 4, "size <= maxSize")
+            check(s.idle + s.inUse == s.size - s.creating, "idle + inUse == size - creating")
+            check(s.inUse == 0, "nothing in use once every caller finished")
+            check(s.waiters == 0, "nobody waiting")
+            check(s.created <= 4 + s.destroyed, "created <= maxSize + destroyed")
+            check(s.hits > 0, "some acquires hit")
+            errors += manager.violations
+        } finally {
+            pool.close()
+            background.cancel()
+            callers.close()
+            poolThreads.close()
+        }
+        if (errors.isNotEmpty()) {
+            throw AssertionError(
+                "seed=$seed (rerun with -Dhivepool.seed=$seed), ${cancelled.get()} acquires gave up: " +
+                    errors.take(10).joinToString("; "),
+            )
+        }
+    }
+
+    val seed = System.getProperty("hivepool.seed")?.toLong() ?: System.nanoTime()
+
+    test("four threads of 64 coroutines sharing four connections never lease one twice and all finish") {
+        repeat(3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 64, cycles = 16) }
+    }
+
+    test("four threads returning at once share four connections through their caches and steals") {
+        repeat(3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 1, cycles = 5_000) }
+    }
+})
