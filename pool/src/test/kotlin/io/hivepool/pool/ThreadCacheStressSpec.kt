@@ -28,8 +28,8 @@ import kotlin.time.Duration.Companion.seconds
  */
 class ThreadCacheStressSpec : FunSpec({
 
-    fun stress(seed: Long, threads: Int, coroutinesPerThread: Int, cycles: Int) {
-        val manager = FakeManager { 4 }
+    fun stress(seed: Long, threads: Int, coroutinesPerThread: Int, cycles: Int, maxSize: Int, expectHits: Boolean) {
+        val manager = FakeManager { maxSize }
         val leased: MutableSet<FakeConn> = ConcurrentHashMap.newKeySet()
         val errors = Collections.synchronizedList(mutableListOf<String>())
         val cancelled = AtomicLong()
@@ -38,8 +38,8 @@ class ThreadCacheStressSpec : FunSpec({
         val background = CoroutineScope(SupervisorJob() + poolThreads)
         val pool = Pool(manager) {
             name = "stress"
-            maxSize = 4
-            acquireTimeout = 20.seconds
+            this.maxSize = maxSize
+            acquireTimeout = 5.seconds // a connection stranded while callers wait shows up as a timeout
             validateAfterIdle = 30.seconds
             scope = background
         }
@@ -64,9 +64,11 @@ class ThreadCacheStressSpec : FunSpec({
                         repeat(cycles) {
                             try {
                                 if (random.nextInt(10) == 0) {
-                                    // Gives up while waiting, or just as its connection is handed over.
-                                    val lease = withTimeoutOrNull(random.nextInt(1, 3).milliseconds) { pool.acquire() }
-                                    if (lease == null) cancelled.incrementAndGet() else hold(lease, random)
+                                    // Gives up while waiting, or just as its connection is handed over. The lease is
+                                    // kept out of the block: a timeout right after acquire() returned would drop it.
+                                    var lease: Lease<FakeConn>? = null
+                                    withTimeoutOrNull(random.nextInt(1, 3).milliseconds) { lease = pool.acquire() }
+                                    lease.let { if (it == null) cancelled.incrementAndGet() else hold(it, random) }
                                 } else {
                                     hold(pool.acquire(), random)
                                 }
@@ -83,12 +85,13 @@ class ThreadCacheStressSpec : FunSpec({
             fun check(ok: Boolean, what: String) {
                 if (!ok) errors += "$what (stats=$s)"
             }
-            check(s.size <= 4, "size <= maxSize")
+            check(s.size <= maxSize, "size <= maxSize")
             check(s.idle + s.inUse == s.size - s.creating, "idle + inUse == size - creating")
             check(s.inUse == 0, "nothing in use once every caller finished")
             check(s.waiters == 0, "nobody waiting")
-            check(s.created <= 4 + s.destroyed, "created <= maxSize + destroyed")
-            check(s.hits > 0, "some acquires hit")
+            check(s.created <= maxSize + s.destroyed, "created <= maxSize + destroyed")
+            // With 64 callers per connection someone is nearly always queued, so every acquire may miss.
+            if (expectHits) check(s.hits > 0, "some acquires hit")
             errors += manager.violations
         } finally {
             pool.close()
@@ -107,10 +110,16 @@ class ThreadCacheStressSpec : FunSpec({
     val seed = System.getProperty("hivepool.seed")?.toLong() ?: System.nanoTime()
 
     test("four threads of 64 coroutines sharing four connections never lease one twice and all finish") {
-        repeat(3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 64, cycles = 16) }
+        repeat(System.getProperty("hivepool.rounds")?.toInt() ?: 3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 64, cycles = 16, maxSize = 4, expectHits = false) }
     }
 
     test("four threads returning at once share four connections through their caches and steals") {
-        repeat(3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 1, cycles = 5_000) }
+        repeat(3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 1, cycles = 5_000, maxSize = 4, expectHits = true) }
+    }
+
+    test("two threads contending for one connection all finish and never lease it twice") {
+        // Mostly the hand-off between a parking release and a queuing acquire on the other thread (the race
+        // itself is pinned deterministically in ThreadCacheSpec); a stranded connection shows up as a timeout.
+        stress(seed, threads = 2, coroutinesPerThread = 1, cycles = 5_000, maxSize = 1, expectHits = true)
     }
 })

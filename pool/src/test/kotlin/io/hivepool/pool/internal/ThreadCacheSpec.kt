@@ -15,17 +15,54 @@ import io.hivepool.pool.internal.PooledConnection.Companion.PARKED
 import io.hivepool.pool.internal.PooledConnection.Companion.TAKEN
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.test.advanceTimeBy
 import kotlinx.coroutines.test.runCurrent
 import kotlinx.coroutines.withContext
 import java.util.concurrent.Executors
+import kotlin.time.ComparableTimeMark
+import kotlin.time.Duration
 import kotlin.time.Duration.Companion.hours
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.TimeSource
 
 private val Lease<FakeConn>.pooled: PooledConnection<*> get() = info as PooledConnection<*>
+
+/**
+ * The test clock, with a one-shot [onPlus] run inside the next `mark + duration`: a fast release computes
+ * `now + idleTimeout` after it has read the waiter count, so [onPlus] can queue a waiter at that very point.
+ */
+private class HookedTimeSource(private val inner: TimeSource.WithComparableMarks) : TimeSource.WithComparableMarks {
+    var onPlus: (() -> Unit)? = null
+
+    override fun markNow(): ComparableTimeMark = Mark(inner.markNow())
+
+    private inner class Mark(val mark: ComparableTimeMark) : ComparableTimeMark {
+        override fun elapsedNow(): Duration = mark.elapsedNow()
+
+        override fun plus(duration: Duration): ComparableTimeMark {
+            onPlus?.let { hook ->
+                onPlus = null
+                hook()
+            }
+            return Mark(mark + duration)
+        }
+
+        override fun minus(other: ComparableTimeMark): Duration = mark - (other as Mark).mark
+
+        override fun equals(other: Any?): Boolean = other is Mark && mark == other.mark
+
+        override fun hashCode(): Int = mark.hashCode()
+    }
+}
 
 /**
  * A thread re-borrows the connection it returned last from its cache without the pool's lock; everything
@@ -89,6 +126,29 @@ class ThreadCacheSpec : FunSpec({
         }
     }
 
+    test("a release that parks just as a waiter queues, unseen by it, takes the connection back for the waiter") {
+        poolTest {
+            val clock = HookedTimeSource(testScheduler.timeSource)
+            val manager = FakeManager()
+            val pool = fakePool(manager) {
+                maxSize = 1
+                idleTimeout = 10.seconds // the release reads the reaper's schedule: our hook's way in
+                cleanupInterval = 1.hours
+                timeSource = clock
+            }
+            pool.acquire().release() // parked; the reaper is armed for its idleTimeout
+            val held = pool.acquire() // from the cache
+            var waiter: kotlinx.coroutines.Deferred<Lease<FakeConn>>? = null
+            // After the release has read live == 0 and before it parks: a caller queues and finds nothing parked.
+            clock.onPlus = { waiter = async(start = CoroutineStart.UNDISPATCHED) { pool.acquire() } }
+            held.release()
+            runCurrent()
+            waiter!!.isCompleted shouldBe true // the release re-read live after parking and granted it
+            waiter!!.await().connection.id shouldBe held.connection.id
+            manager.created shouldBe 1
+        }
+    }
+
     test("a release while a waiter is queued hands the connection to the waiter instead of parking it") {
         poolTest {
             val manager = FakeManager()
@@ -106,13 +166,17 @@ class ThreadCacheSpec : FunSpec({
     }
 
     test("another thread acquiring while the only connection is parked in this thread's cache steals it instead of creating") {
-        poolTest {
-            val manager = FakeManager()
-            val pool = fakePool(manager) { maxSize = 2 }
-            val mine = pool.acquire()
-            mine.release()
-            mine.pooled.cacheState shouldBe PARKED
-            Executors.newSingleThreadExecutor().asCoroutineDispatcher().use { other ->
+        // Real threads and real time: under runTest the virtual clock may jump (and a reaper pass reclaim the
+        // parked connection) while the test waits on the other thread.
+        val manager = FakeManager()
+        val background = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+        val pool = Pool(manager) { maxSize = 2; scope = background }
+        val other = Executors.newSingleThreadExecutor().asCoroutineDispatcher()
+        try {
+            runBlocking {
+                val mine = pool.acquire()
+                mine.release()
+                mine.pooled.cacheState shouldBe PARKED
                 val stolen = withContext(other) { pool.acquire() }
                 stolen.connection.id shouldBe mine.connection.id
                 stolen.pooled.cacheState shouldBe NONE
@@ -120,9 +184,13 @@ class ThreadCacheSpec : FunSpec({
                 withContext(other) { stolen.release() } // now parked in the other thread's cache
                 stolen.pooled.cacheState shouldBe PARKED
                 pool.stats.idle shouldBe 1
+                pool.acquire().connection.id shouldBe mine.connection.id
+                manager.created shouldBe 1
             }
-            pool.acquire().connection.id shouldBe mine.connection.id
-            manager.created shouldBe 1
+        } finally {
+            pool.close()
+            background.cancel()
+            other.close()
         }
     }
 
