@@ -39,7 +39,7 @@ internal val logger = KotlinLogging.logger("io.hivepool.pool")
  * in transit to a waiter, or being recycled for a borrower, counts as leased.
  *
  * The hot path takes no lock: a thread re-borrows the connection it returned last from its [ThreadCache]
- * with one CAS, and parks it there again on release ([parkFast]). A parked connection counts as leased
+ * with one CAS, and parks it there again on release (Release.kt). A parked connection counts as leased
  * (stats report it idle); anything that must see every idle connection first reclaims the parked ones.
  */
 internal class RealPool<T>(
@@ -56,14 +56,14 @@ internal class RealPool<T>(
     internal val ttl: Ttl? = initialConfig.ttl
     internal val validateAfterIdle: Duration = initialConfig.validateAfterIdle
     internal val recycleTimeout: Duration = initialConfig.recycleTimeout
-    private val acquireTimeout: Duration = initialConfig.acquireTimeout
+    internal val acquireTimeout: Duration = initialConfig.acquireTimeout
     internal val createTimeout: Duration = initialConfig.createTimeout
     internal val idleTimeout: Duration = initialConfig.idleTimeout
     internal val leakThreshold: Duration = initialConfig.leakDetectionThreshold
     internal val trackLeases: Boolean = leakThreshold.isFinite()
     private val lifo: Boolean = initialConfig.order == Order.LIFO
-    private val failWhenExhausted: Boolean = initialConfig.whenExhausted == WhenExhausted.FAIL
-    private val maxWaiters: Int = initialConfig.maxWaiters
+    internal val failWhenExhausted: Boolean = initialConfig.whenExhausted == WhenExhausted.FAIL
+    internal val maxWaiters: Int = initialConfig.maxWaiters
 
     /** Parent of every background job; a child of the configured scope's Job, cancelled by close(). */
     internal val poolJob: Job = SupervisorJob(initialConfig.scope?.coroutineContext?.get(Job))
@@ -92,7 +92,7 @@ internal class RealPool<T>(
 
     internal val createFailures = CreateFailureState()
     internal val reaper = Reaper(this)
-    private val timeouts = AcquireTimeouts(this, acquireTimeout)
+    internal val timeouts = AcquireTimeouts(this, acquireTimeout)
 
     /** Completed when closed and nothing is leased any more. */
     internal val drained = CompletableDeferred<Unit>()
@@ -119,12 +119,13 @@ internal class RealPool<T>(
      * Thread-affine parking, on only where it changes no behaviour: LIFO (a thread's last returned connection
      * is the newest idle one), no leak tracking (every lease is registered under the lock), no Ttl.Once.
      */
-    private val caching: Boolean = lifo && !trackLeases && ttl !== Ttl.Once
+    internal val caching: Boolean = lifo && !trackLeases && ttl !== Ttl.Once
     internal val cache = ThreadCache<T>() // its *Locked methods are guarded by lock
 
     /** Written under lock: resize() left more live connections than maxSize. Volatile: read by [parkFast]. */
     @Volatile
-    private var shrinking = false
+    internal var shrinking = false
+        private set
 
     init {
         // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
@@ -175,7 +176,7 @@ internal class RealPool<T>(
         return pc
     }
 
-    private suspend fun ownerName(): String? =
+    internal suspend fun ownerName(): String? =
         if (trackLeases) currentCoroutineContext()[CoroutineName]?.name else null
 
     override fun tryAcquire(): Lease<T>? {
@@ -213,111 +214,8 @@ internal class RealPool<T>(
         }
     }
 
-    private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
-        if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
-        val start = timeSource.markNow()
-        val a = SlowAcquire(if (acquireTimeout.isFinite()) start + acquireTimeout else null)
-        while (true) {
-            takeOrQueue(a)
-            a.granted?.forEach(waitQueue::deliver)
-            val waiter = a.waiter
-            if (a.front && waiter != null) timeouts.wake()
-            launchCreates(a.creates)
-            val got: Any = try {
-                a.taken ?: awaitGrant(waiter!!)
-            } finally {
-                if (a.waited && waiter != null) recordWait(start)
-            }
-            if (got is Throwable) throw got
-            @Suppress("UNCHECKED_CAST")
-            val pc = got as PooledConnection<T>
-            // The usual grant needs no check: made a lease here, without checkOut's suspending frame.
-            if (!trackLeases && unusableReason(pc) == null && !needsRecycle(pc)) return newLease(pc, owner = null)
-            val lease = checkOut(pc, hit = false, owner = ownerName())
-            if (lease != null) return lease
-            a.front = true
-        }
-    }
-
-    /**
-     * One slow acquire's state across its tries, in one object: locals assigned under `synchronized` in a
-     * suspending function would each be boxed.
-     */
-    private class SlowAcquire(val deadline: ComparableTimeMark?) {
-        var front = false // after a handed-over connection failed its check, we keep our place at the head
-        var counted = false
-        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
-        var taken: PooledConnection<*>? = null // this try's outcome: an idle connection taken, or
-        var waiter: Waiter? = null // a place in the queue,
-        var creates = 0 // and the creates to launch
-        var granted: ArrayList<Waiter>? = null // waiters granted a parked connection after we queued, to deliver
-    }
-
-    /** One try of [acquireSlow], under the lock: takes an idle connection or queues a waiter (see [SlowAcquire]). */
-    private fun takeOrQueue(a: SlowAcquire) = synchronized(lock) {
-        a.taken = null
-        a.waiter = null
-        a.creates = 0
-        a.granted = null
-        if (closed) throw closedException()
-        if (!a.counted) {
-            stats0.misses++
-            a.counted = true
-        }
-        val pc = if (waitQueue.live == 0 || a.front) takeIdleLocked() else null
-        if (pc != null) {
-            a.taken = pc
-            return
-        }
-        createFailures.failFastException(this)?.let { throw it }
-        // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
-        val covered = waitQueue.live + 1 <= creating + (maxSize - sizeLocked)
-        if (!covered && !a.waited) {
-            a.waited = true
-            stats0.waitCount++
-        }
-        if (!covered && !a.front) {
-            val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
-            if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
-        }
-        // Back at the head after a failed check, past our deadline: the timeout job may be asleep
-        // until a later one, so time out here.
-        if (a.front && a.deadline != null && a.deadline.hasPassedNow()) throw timeoutExceptionLocked()
-        a.waiter = waitQueue.enqueueLocked(a.front, a.deadline)
-        // A fast release may have parked a connection without seeing our live++; it wrote PARKED before it
-        // read live, so we see PARKED here (see parkFast). Each one serves the head waiter (maybe us).
-        while (waitQueue.live > 0) {
-            val parked = cache.stealLocked() ?: break
-            val w = waitQueue.grantNextLocked(parked)!! // live > 0: someone is queued; already counted leased
-            (a.granted ?: ArrayList<Waiter>(2).also { a.granted = it }).add(w)
-        }
-        a.creates = planCreatesLocked()
-    }
-
-    /**
-     * Suspends until [w] is granted: a connection, or an exception to throw ([AcquireTimeouts] grants the
-     * timeout). On cancellation a grant that arrived anyway goes back to the pool.
-     */
-    @Suppress("NOTHING_TO_INLINE") // inlined into acquireSlow: no frame of its own per wait
-    private suspend inline fun awaitGrant(w: Waiter): Any {
-        try {
-            return waitQueue.await(w)
-        } catch (e: CancellationException) {
-            waitQueue.abandon(w)?.let(::returnGrant)
-            throw e
-        }
-    }
-
-    private fun recordWait(start: ComparableTimeMark) {
-        val waited = start.elapsedNow() // cumulative since the first try: a retry does not double count
-        synchronized(lock) {
-            stats0.waitTimeTotal += waited
-            if (waited > stats0.waitTimeMax) stats0.waitTimeMax = waited
-        }
-    }
-
     /** A grant that never reached its waiter: a connection goes back; an error has nobody left to tell. */
-    private fun returnGrant(value: Any) {
+    internal fun returnGrant(value: Any) {
         @Suppress("UNCHECKED_CAST")
         if (value is PooledConnection<*>) checkIn(value as PooledConnection<T>, discard = false, lease = null)
     }
@@ -325,14 +223,14 @@ internal class RealPool<T>(
     internal fun pollIdleLocked(): PooledConnection<T>? = if (lifo) idle.removeLastOrNull() else idle.removeFirstOrNull()
 
     /** An idle connection, or else one parked in any thread's cache, counted as leased; null when none. */
-    private fun takeIdleLocked(): PooledConnection<T>? {
+    internal fun takeIdleLocked(): PooledConnection<T>? {
         val pc = pollIdleLocked() ?: return cache.stealLocked()
         leasedCount++
         return pc
     }
 
     /** [pc] into the idle deque at its place by idleSince (the front is the one idle the longest). */
-    private fun insertIdleLocked(pc: PooledConnection<T>) {
+    internal fun insertIdleLocked(pc: PooledConnection<T>) {
         val since = pc.idleSince
         var i = idle.size
         if (since != null) while (i > 0 && idle[i - 1].idleSince.let { it != null && it > since }) i--
@@ -356,103 +254,13 @@ internal class RealPool<T>(
         }
     }
 
+    /** After a connection left (checkIn): clears [shrinking] once the pool is back within maxSize. */
+    internal fun settleShrinkingLocked() {
+        if (shrinking) shrinking = liveSizeLocked > maxSize
+    }
+
     /** Idle connections: in the deque, or parked in a thread's cache. */
-    private fun idleCountLocked(): Int = idle.size + cache.parkedCountLocked()
-
-    // ------------------------------------------------------------------ release
-
-    /**
-     * Called exactly once per lease (RealLease's CAS), or for a grant its waiter never received, or by
-     * tryAcquire() for a cached connection it does not take ([keepIdleSince]: it did not go idle again).
-     */
-    internal fun checkIn(pc: PooledConnection<T>, discard: Boolean, lease: RealLease<T>?, keepIdleSince: Boolean = false) {
-        pc.leased = false
-        var reason: DestroyReason? = when {
-            discard -> DestroyReason.BROKEN
-            isBroken(pc) -> DestroyReason.BROKEN
-            ttl === Ttl.Once && lease != null -> DestroyReason.TTL
-            pc.isExpired() -> DestroyReason.TTL
-            pc.generation != generation -> DestroyReason.IDLE
-            else -> null
-        }
-        val now = if (reason == null) timeSource.markNow() else null
-        if (now != null && lease != null && caching && parkFast(pc, now)) return
-        var waiter: Waiter? = null
-        var creates = 0
-        var wakeReaper = false
-        synchronized(lock) {
-            leasedCount--
-            cache.detachLocked(pc)
-            if (lease != null) leases?.remove(lease)
-            if (reason == null) {
-                reason = when {
-                    closed -> DestroyReason.CLOSED
-                    liveSizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
-                    else -> null
-                }
-            }
-            if (reason == null) {
-                if (!keepIdleSince) pc.idleSince = now
-                waiter = waitQueue.grantNextLocked(pc)
-                if (waiter != null) {
-                    leasedCount++
-                } else if (idle.size + cache.sizeLocked >= maxIdle && idleCountLocked() >= maxIdle) {
-                    reason = DestroyReason.IDLE
-                } else {
-                    wakeReaper = goIdleLocked(pc)
-                }
-            }
-            if (reason != null) {
-                retireLocked(reason)
-                creates = planCreatesLocked()
-            }
-            if (shrinking) shrinking = liveSizeLocked > maxSize
-        }
-        waitQueue.deliver(waiter)
-        if (reason != null) destroyLater(pc)
-        launchCreates(creates)
-        if (wakeReaper) reaper.wake()
-        if (closed) checkDrained()
-    }
-
-    /**
-     * [pc] (counted nowhere) goes idle: parked in this thread's cache, the connection parked there before
-     * moving to the idle deque; or, without caching, at the back of the deque. True when the reaper must wake.
-     */
-    private fun goIdleLocked(pc: PooledConnection<T>): Boolean {
-        if (caching) {
-            leasedCount++ // parked counts as leased
-            cache.parkLocked(pc)?.let { displaced ->
-                leasedCount--
-                insertIdleLocked(displaced)
-            }
-        } else {
-            idle.addLast(pc)
-        }
-        return reaper.armIdleLocked(pc, pc.idleSince!!)
-    }
-
-    /**
-     * Lock-free release of a healthy [pc] taken from this thread's cache: PARKED again for this thread's next
-     * acquire. False when the locked path must run (the caller still owns [pc]); true when [pc] is parked, or
-     * already someone else's.
-     *
-     * The race: a waiter writes live++ (enqueue) and then looks for PARKED connections; we write PARKED and
-     * then read live. Both are volatile (sequentially consistent), so at least one sees the other: the waiter
-     * steals [pc], or we see live != 0, take [pc] back and grant it in the locked path. close() (closed),
-     * evictAll() (generation), resize() (shrinking) and a reaper pass (nextRun) likewise write their flag
-     * before they reclaim parked connections.
-     */
-    private fun parkFast(pc: PooledConnection<T>, now: ComparableTimeMark): Boolean {
-        if (!cache.holds(pc) || !mayPark(pc, now)) return false
-        pc.idleSince = now
-        if (!cache.park(pc)) return false // NONE: it came from the idle deque or a create
-        if (mayPark(pc, now)) return true
-        return !cache.unpark(pc) // lost: whoever took it owns it now
-    }
-
-    private fun mayPark(pc: PooledConnection<T>, now: ComparableTimeMark): Boolean =
-        waitQueue.live == 0 && !closed && pc.generation == generation && !shrinking && reaper.coversParked(pc, now)
+    internal fun idleCountLocked(): Int = idle.size + cache.parkedCountLocked()
 
     // ------------------------------------------------------------------ use, stats, errors
 
@@ -479,7 +287,7 @@ internal class RealPool<T>(
 
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
-    private fun exhaustedException(): PoolExhaustedException =
+    internal fun exhaustedException(): PoolExhaustedException =
         PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=${waitQueue.live})")
 
     /** Counts a timeout and describes the pool as it is now. Under the lock. */
@@ -510,7 +318,7 @@ internal class RealPool<T>(
         val toDestroy = ArrayList<PooledConnection<T>>()
         synchronized(lock) {
             if (closed) return
-            closed = true // before the reclaim: see parkFast
+            closed = true // before the reclaim: see Release.kt's parkFast
             toDestroy += idle
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
@@ -539,7 +347,7 @@ internal class RealPool<T>(
                 it.maxSize = maxSize
                 it.minIdle = minIdle
             }.build()
-            shrinking = true // before the reclaim: see parkFast
+            shrinking = true // before the reclaim: see Release.kt's parkFast
             unparkAllLocked()
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
             while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
@@ -561,7 +369,7 @@ internal class RealPool<T>(
         val toDestroy = ArrayList<PooledConnection<T>>()
         val creates: Int
         synchronized(lock) {
-            generation++ // before the reclaim: see parkFast
+            generation++ // before the reclaim: see Release.kt's parkFast
             toDestroy += idle
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.IDLE) }

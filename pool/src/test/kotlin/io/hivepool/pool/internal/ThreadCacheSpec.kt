@@ -143,8 +143,9 @@ class ThreadCacheSpec : FunSpec({
             clock.onPlus = { waiter = async(start = CoroutineStart.UNDISPATCHED) { pool.acquire() } }
             held.release()
             runCurrent()
-            waiter!!.isCompleted shouldBe true // the release re-read live after parking and granted it
-            waiter!!.await().connection.id shouldBe held.connection.id
+            val granted = checkNotNull(waiter) { "the hook never ran" }
+            granted.isCompleted shouldBe true // the release re-read live after parking and granted it
+            granted.await().connection.id shouldBe held.connection.id
             manager.created shouldBe 1
         }
     }
