@@ -24,7 +24,8 @@ import kotlin.time.Duration.Companion.seconds
  * Real threads on one pool: callers that return at once (the lock-free cache path, and steals between
  * threads) mixed with callers that hold across a suspension (so others queue as waiters) and callers
  * cancelled at random. No connection may ever be leased by two callers at once, every caller must finish,
- * and the pool's books must balance at the end. Rerun one case with -Dhivepool.seed=<seed>.
+ * and the pool's books must balance at the end. Rerun one case with -Dhivepool.seed=<seed>; run more rounds
+ * per test with -Dhivepool.rounds=N.
  */
 class ThreadCacheStressSpec : FunSpec({
 
@@ -108,13 +109,18 @@ class ThreadCacheStressSpec : FunSpec({
     }
 
     val seed = System.getProperty("hivepool.seed")?.toLong() ?: System.nanoTime()
+    val rounds = System.getProperty("hivepool.rounds")?.toInt() ?: 3
 
     test("four threads of 64 coroutines sharing four connections never lease one twice and all finish") {
-        repeat(System.getProperty("hivepool.rounds")?.toInt() ?: 3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 64, cycles = 16, maxSize = 4, expectHits = false) }
+        repeat(rounds) { round ->
+            stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 64, cycles = 16, maxSize = 4, expectHits = false)
+        }
     }
 
     test("four threads returning at once share four connections through their caches and steals") {
-        repeat(3) { round -> stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 1, cycles = 5_000, maxSize = 4, expectHits = true) }
+        repeat(rounds) { round ->
+            stress(seed + round * 1_000, threads = 4, coroutinesPerThread = 1, cycles = 5_000, maxSize = 4, expectHits = true)
+        }
     }
 
     test("two threads contending for one connection all finish and never lease it twice") {

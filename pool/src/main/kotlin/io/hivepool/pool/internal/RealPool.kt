@@ -122,7 +122,7 @@ internal class RealPool<T>(
     internal val caching: Boolean = lifo && !trackLeases && ttl !== Ttl.Once
     internal val cache = ThreadCache<T>() // its *Locked methods are guarded by lock
 
-    /** Written under lock: resize() left more live connections than maxSize. Volatile: read by [parkFast]. */
+    /** Written under lock: resize() left more live connections than maxSize. Volatile: read by a fast release. */
     @Volatile
     internal var shrinking = false
         private set
@@ -183,7 +183,10 @@ internal class RealPool<T>(
         val cached = if (caching && !closed && waitQueue.live == 0) cache.take() else null
         if (cached != null) {
             // Never recycles: parked again with its idleSince, so the next acquire() validates it.
-            if (needsRecycle(cached)) return null.also { checkIn(cached, discard = false, lease = null, keepIdleSince = true) }
+            if (needsRecycle(cached)) {
+                checkIn(cached, discard = false, lease = null, keepIdleSince = true)
+                return null
+            }
             stats0.cacheHits.increment()
             val reason = unusableReason(cached) ?: return newLease(cached, owner = null)
             drop(cached, reason, hit = true)
@@ -295,7 +298,8 @@ internal class RealPool<T>(
         stats0.timeouts++
         val parked = cache.parkedCountLocked()
         val message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
-            "size=$liveSizeLocked, idle=${idle.size + parked}, inUse=${leasedCount - parked}, waiters=${waitQueue.live})"
+            "size=$liveSizeLocked, idle=${idle.size + parked}, inUse=${leasedCount - parked}, " +
+            "waiters=${waitQueue.live})"
         return PoolTimeoutException(message, createFailures.lastFailure)
     }
 

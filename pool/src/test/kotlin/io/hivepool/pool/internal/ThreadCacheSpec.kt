@@ -166,7 +166,7 @@ class ThreadCacheSpec : FunSpec({
         }
     }
 
-    test("another thread acquiring while the only connection is parked in this thread's cache steals it instead of creating") {
+    test("another thread acquiring while the only connection is parked in this thread's cache steals it, not creating") {
         // Real threads and real time: under runTest the virtual clock may jump (and a reaper pass reclaim the
         // parked connection) while the test waits on the other thread.
         val manager = FakeManager()
@@ -280,7 +280,12 @@ class ThreadCacheSpec : FunSpec({
         poolTest {
             val manager = FakeManager()
             // No idleTimeout: nothing wakes the reaper, whose pass would move the parked connection to the idle deque.
-            val pool = fakePool(manager) { maxSize = 2; minIdle = 1; idleTimeout = Duration.INFINITE; cleanupInterval = 1.hours }
+            val pool = fakePool(manager) {
+                maxSize = 2
+                minIdle = 1
+                idleTimeout = Duration.INFINITE
+                cleanupInterval = 1.hours
+            }
             runCurrent()
             manager.created shouldBe 1
             val a = pool.acquire()
