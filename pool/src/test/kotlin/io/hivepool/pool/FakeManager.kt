@@ -83,15 +83,19 @@ class FakeManager(
         var ok = false
         try {
             perform(behavior, "create")
+            // Alive and no longer creating in one step: a create checked in between would count it twice.
             val conn = synchronized(lock) {
+                creating--
+                ok = true
                 FakeConn(++nextId).also { all += it; alive += it }
             }
-            ok = true
             return conn
         } finally {
-            synchronized(lock) {
-                creating--
-                if (!ok) failedCreateCount++
+            if (!ok) {
+                synchronized(lock) {
+                    creating--
+                    failedCreateCount++
+                }
             }
         }
     }

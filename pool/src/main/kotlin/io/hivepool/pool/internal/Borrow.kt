@@ -96,6 +96,7 @@ internal fun <T> RealPool<T>.drop(pc: PooledConnection<T>, reason: DestroyReason
     val creates: Int
     synchronized(lock) {
         leasedCount--
+        cache.detachLocked(pc)
         if (hit) {
             stats0.hits--
             stats0.misses++

@@ -1,6 +1,7 @@
 package io.hivepool.pool.internal
 
 import io.hivepool.pool.ConnectionInfo
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import kotlin.time.ComparableTimeMark
 import kotlin.time.Duration
 
@@ -8,8 +9,9 @@ import kotlin.time.Duration
  * One connection the pool owns, from create to destroy. It is in exactly one place at a time: being created
  * (not yet an object), in the idle deque, leased (including in transit to a waiter or being recycled), or
  * handed to destroy. The mutable fields below are written only by whoever holds it in that place and are
- * handed over through the pool's lock; they are deliberately not volatile (no fence on the hot path), so
- * [ConnectionInfo] read from another thread is eventually consistent.
+ * handed over through the pool's lock, or through [cacheState] for a connection parked in a thread's cache
+ * (see [ThreadCache]); they are deliberately not volatile (no fence on the hot path), so [ConnectionInfo]
+ * read from another thread is eventually consistent.
  */
 internal class PooledConnection<T>(
     val conn: T,
@@ -27,6 +29,28 @@ internal class PooledConnection<T>(
     var leased: Boolean = false
 
     private var uses: Long = 0
+
+    /**
+     * Atomic. Where it stands in the pool's [ThreadCache]. PARKED counts as idle in stats but, like TAKEN, in
+     * the pool's leasedCount (it never entered the idle deque). Whoever wins a CAS from PARKED owns it.
+     * ```
+     *          park (release, under lock) -----------------------\
+     *  NONE <--steal / reclaim (CAS, under lock)-- PARKED <--------/
+     *    ^                                          |    ^
+     *    |                      take (CAS, no lock) |    | fast release (CAS by the owner, no lock)
+     *    |                                          v    |
+     *    \-----detach (owner, under lock)------- TAKEN --/
+     * ```
+     * NONE: not in the cache's list, fast paths do not apply. TAKEN: in the list, owned by a lease or a
+     * borrower. PARKED: in the list, free.
+     */
+    @Volatile
+    var cacheState: Int = NONE
+
+    /** Guarded by the pool's lock: its index in the cache's list while [cacheState] != NONE, else -1. */
+    var parkedIndex: Int = -1
+
+    fun casCacheState(expect: Int, update: Int): Boolean = CACHE_STATE.compareAndSet(this, expect, update)
 
     override val useCount: Long get() = uses
 
@@ -51,4 +75,13 @@ internal class PooledConnection<T>(
     fun isExpired(): Boolean = expiresAt?.hasPassedNow() == true
 
     override fun toString(): String = "PooledConnection(id=$id, conn=$conn)"
+
+    companion object {
+        const val NONE: Int = -1
+        const val TAKEN: Int = 0
+        const val PARKED: Int = 1
+
+        private val CACHE_STATE: AtomicIntegerFieldUpdater<PooledConnection<*>> =
+            AtomicIntegerFieldUpdater.newUpdater(PooledConnection::class.java, "cacheState")
+    }
 }

@@ -37,6 +37,10 @@ internal val logger = KotlinLogging.logger("io.hivepool.pool")
  * Accounting: size = idle.size + leasedCount + creating, and a slot is taken (creating++ or leasedCount++)
  * under the lock only after checking size < maxSize, so invariant 1 holds at every instant. A connection
  * in transit to a waiter, or being recycled for a borrower, counts as leased.
+ *
+ * The hot path takes no lock: a thread re-borrows the connection it returned last from its [ThreadCache]
+ * with one CAS, and parks it there again on release (Release.kt). A parked connection counts as leased
+ * (stats report it idle); anything that must see every idle connection first reclaims the parked ones.
  */
 internal class RealPool<T>(
     internal val manager: ConnectionManager<T>,
@@ -52,14 +56,14 @@ internal class RealPool<T>(
     internal val ttl: Ttl? = initialConfig.ttl
     internal val validateAfterIdle: Duration = initialConfig.validateAfterIdle
     internal val recycleTimeout: Duration = initialConfig.recycleTimeout
-    private val acquireTimeout: Duration = initialConfig.acquireTimeout
+    internal val acquireTimeout: Duration = initialConfig.acquireTimeout
     internal val createTimeout: Duration = initialConfig.createTimeout
     internal val idleTimeout: Duration = initialConfig.idleTimeout
     internal val leakThreshold: Duration = initialConfig.leakDetectionThreshold
     internal val trackLeases: Boolean = leakThreshold.isFinite()
     private val lifo: Boolean = initialConfig.order == Order.LIFO
-    private val failWhenExhausted: Boolean = initialConfig.whenExhausted == WhenExhausted.FAIL
-    private val maxWaiters: Int = initialConfig.maxWaiters
+    internal val failWhenExhausted: Boolean = initialConfig.whenExhausted == WhenExhausted.FAIL
+    internal val maxWaiters: Int = initialConfig.maxWaiters
 
     /** Parent of every background job; a child of the configured scope's Job, cancelled by close(). */
     internal val poolJob: Job = SupervisorJob(initialConfig.scope?.coroutineContext?.get(Job))
@@ -88,7 +92,7 @@ internal class RealPool<T>(
 
     internal val createFailures = CreateFailureState()
     internal val reaper = Reaper(this)
-    private val timeouts = AcquireTimeouts(this, acquireTimeout)
+    internal val timeouts = AcquireTimeouts(this, acquireTimeout)
 
     /** Completed when closed and nothing is leased any more. */
     internal val drained = CompletableDeferred<Unit>()
@@ -110,6 +114,18 @@ internal class RealPool<T>(
     }
 
     internal val waitQueue = WaitQueue(lock) { value -> returnGrant(value) }
+
+    /**
+     * Thread-affine parking, on only where it changes no behaviour: LIFO (a thread's last returned connection
+     * is the newest idle one), no leak tracking (every lease is registered under the lock), no Ttl.Once.
+     */
+    internal val caching: Boolean = lifo && !trackLeases && ttl !== Ttl.Once
+    internal val cache = ThreadCache<T>() // its *Locked methods are guarded by lock
+
+    /** Written under lock: resize() left more live connections than maxSize. Volatile: read by a fast release. */
+    @Volatile
+    internal var shrinking = false
+        private set
 
     init {
         // If the configured scope is cancelled without close(), the pool can no longer create or destroy:
@@ -137,13 +153,10 @@ internal class RealPool<T>(
      */
     private fun acquireFast(): Any? {
         while (true) {
-            val pc: PooledConnection<T>
-            synchronized(lock) {
+            val pc = takeCached() ?: synchronized(lock) {
                 if (closed) throw closedException()
                 if (waitQueue.live != 0) return null // never barge past a queued waiter
-                pc = pollIdleLocked() ?: return null
-                leasedCount++
-                stats0.hits++
+                takeIdleLocked()?.also { stats0.hits++ } ?: return null
             }
             val reason = unusableReason(pc)
             if (reason != null) {
@@ -155,19 +168,47 @@ internal class RealPool<T>(
         }
     }
 
-    private suspend fun ownerName(): String? =
+    /** This thread's parked connection, taken without the lock (a hit; it stays counted leased), or null. */
+    private fun takeCached(): PooledConnection<T>? {
+        if (!caching || closed || waitQueue.live != 0) return null
+        val pc = cache.take() ?: return null
+        stats0.cacheHits.increment()
+        return pc
+    }
+
+    internal suspend fun ownerName(): String? =
         if (trackLeases) currentCoroutineContext()[CoroutineName]?.name else null
 
     override fun tryAcquire(): Lease<T>? {
+        val cached = if (caching && !closed && waitQueue.live == 0) cache.take() else null
+        if (cached != null) {
+            // Never recycles: parked again with its idleSince, so the next acquire() validates it.
+            if (needsRecycle(cached)) {
+                checkIn(cached, discard = false, lease = null, keepIdleSince = true)
+                return null
+            }
+            stats0.cacheHits.increment()
+            val reason = unusableReason(cached) ?: return newLease(cached, owner = null)
+            drop(cached, reason, hit = true)
+        }
         while (true) {
             val pc: PooledConnection<T>
             synchronized(lock) {
                 if (closed) throw closedException()
                 if (waitQueue.live != 0) return null // never barge past a queued waiter
-                val candidate = (if (lifo) idle.lastOrNull() else idle.firstOrNull()) ?: return null
-                if (needsRecycle(candidate)) return null
-                pc = pollIdleLocked()!!
-                leasedCount++
+                val candidate = if (lifo) idle.lastOrNull() else idle.firstOrNull()
+                if (candidate == null) {
+                    pc = cache.stealLocked() ?: return null
+                    if (needsRecycle(pc)) {
+                        leasedCount--
+                        insertIdleLocked(pc)
+                        return null
+                    }
+                } else {
+                    if (needsRecycle(candidate)) return null
+                    pc = pollIdleLocked()!!
+                    leasedCount++
+                }
                 stats0.hits++
             }
             val reason = unusableReason(pc)
@@ -176,158 +217,53 @@ internal class RealPool<T>(
         }
     }
 
-    private suspend fun acquireSlow(popped: PooledConnection<T>?): Lease<T> {
-        if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
-        val start = timeSource.markNow()
-        val a = SlowAcquire(if (acquireTimeout.isFinite()) start + acquireTimeout else null)
-        while (true) {
-            takeOrQueue(a)
-            val waiter = a.waiter
-            if (a.front && waiter != null) timeouts.wake()
-            launchCreates(a.creates)
-            val got: Any = try {
-                a.taken ?: awaitGrant(waiter!!)
-            } finally {
-                if (a.waited && waiter != null) recordWait(start)
-            }
-            if (got is Throwable) throw got
-            @Suppress("UNCHECKED_CAST")
-            val pc = got as PooledConnection<T>
-            // The usual grant needs no check: made a lease here, without checkOut's suspending frame.
-            if (!trackLeases && unusableReason(pc) == null && !needsRecycle(pc)) return newLease(pc, owner = null)
-            val lease = checkOut(pc, hit = false, owner = ownerName())
-            if (lease != null) return lease
-            a.front = true
-        }
-    }
-
-    /**
-     * One slow acquire's state across its tries, in one object: locals assigned under `synchronized` in a
-     * suspending function would each be boxed.
-     */
-    private class SlowAcquire(val deadline: ComparableTimeMark?) {
-        var front = false // after a handed-over connection failed its check, we keep our place at the head
-        var counted = false
-        var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
-        var taken: PooledConnection<*>? = null // this try's outcome: an idle connection taken, or
-        var waiter: Waiter? = null // a place in the queue,
-        var creates = 0 // and the creates to launch
-    }
-
-    /** One try of [acquireSlow], under the lock: takes an idle connection or queues a waiter (see [SlowAcquire]). */
-    private fun takeOrQueue(a: SlowAcquire) = synchronized(lock) {
-        a.taken = null
-        a.waiter = null
-        a.creates = 0
-        if (closed) throw closedException()
-        if (!a.counted) {
-            stats0.misses++
-            a.counted = true
-        }
-        val pc = if (waitQueue.live == 0 || a.front) pollIdleLocked() else null
-        if (pc != null) {
-            leasedCount++
-            a.taken = pc
-            return
-        }
-        createFailures.failFastException(this)?.let { throw it }
-        // Would a create (in flight or possible) cover this caller? Then it may always wait for it.
-        val covered = waitQueue.live + 1 <= creating + (maxSize - sizeLocked)
-        if (!covered && !a.waited) {
-            a.waited = true
-            stats0.waitCount++
-        }
-        if (!covered && !a.front) {
-            val uncovered = waitQueue.live - creating - (maxSize - sizeLocked)
-            if (failWhenExhausted || uncovered >= maxWaiters) throw exhaustedException()
-        }
-        // Back at the head after a failed check, past our deadline: the timeout job may be asleep
-        // until a later one, so time out here.
-        if (a.front && a.deadline != null && a.deadline.hasPassedNow()) throw timeoutExceptionLocked()
-        a.waiter = waitQueue.enqueueLocked(a.front, a.deadline)
-        a.creates = planCreatesLocked()
-    }
-
-    /**
-     * Suspends until [w] is granted: a connection, or an exception to throw ([AcquireTimeouts] grants the
-     * timeout). On cancellation a grant that arrived anyway goes back to the pool.
-     */
-    @Suppress("NOTHING_TO_INLINE") // inlined into acquireSlow: no frame of its own per wait
-    private suspend inline fun awaitGrant(w: Waiter): Any {
-        try {
-            return waitQueue.await(w)
-        } catch (e: CancellationException) {
-            waitQueue.abandon(w)?.let(::returnGrant)
-            throw e
-        }
-    }
-
-    private fun recordWait(start: ComparableTimeMark) {
-        val waited = start.elapsedNow() // cumulative since the first try: a retry does not double count
-        synchronized(lock) {
-            stats0.waitTimeTotal += waited
-            if (waited > stats0.waitTimeMax) stats0.waitTimeMax = waited
-        }
-    }
-
     /** A grant that never reached its waiter: a connection goes back; an error has nobody left to tell. */
-    private fun returnGrant(value: Any) {
+    internal fun returnGrant(value: Any) {
         @Suppress("UNCHECKED_CAST")
         if (value is PooledConnection<*>) checkIn(value as PooledConnection<T>, discard = false, lease = null)
     }
 
     internal fun pollIdleLocked(): PooledConnection<T>? = if (lifo) idle.removeLastOrNull() else idle.removeFirstOrNull()
 
-    // ------------------------------------------------------------------ release
-
-    /** Called exactly once per lease (RealLease's CAS), or for a grant its waiter never received. */
-    internal fun checkIn(pc: PooledConnection<T>, discard: Boolean, lease: RealLease<T>?) {
-        pc.leased = false
-        var reason: DestroyReason? = when {
-            discard -> DestroyReason.BROKEN
-            isBroken(pc) -> DestroyReason.BROKEN
-            ttl === Ttl.Once && lease != null -> DestroyReason.TTL
-            pc.isExpired() -> DestroyReason.TTL
-            pc.generation != generation -> DestroyReason.IDLE
-            else -> null
-        }
-        val now = if (reason == null) timeSource.markNow() else null
-        var waiter: Waiter? = null
-        var creates = 0
-        var wakeReaper = false
-        synchronized(lock) {
-            leasedCount--
-            if (lease != null) leases?.remove(lease)
-            if (reason == null) {
-                reason = when {
-                    closed -> DestroyReason.CLOSED
-                    liveSizeLocked >= maxSize -> DestroyReason.IDLE // shrinking after resize()
-                    else -> null
-                }
-            }
-            if (reason == null) {
-                pc.idleSince = now
-                waiter = waitQueue.grantNextLocked(pc)
-                if (waiter != null) {
-                    leasedCount++
-                } else if (idle.size >= maxIdle) {
-                    reason = DestroyReason.IDLE
-                } else {
-                    idle.addLast(pc)
-                    wakeReaper = reaper.armIdleLocked(pc, now!!)
-                }
-            }
-            if (reason != null) {
-                retireLocked(reason)
-                creates = planCreatesLocked()
-            }
-        }
-        waitQueue.deliver(waiter)
-        if (reason != null) destroyLater(pc)
-        launchCreates(creates)
-        if (wakeReaper) reaper.wake()
-        if (closed) checkDrained()
+    /** An idle connection, or else one parked in any thread's cache, counted as leased; null when none. */
+    internal fun takeIdleLocked(): PooledConnection<T>? {
+        val pc = pollIdleLocked() ?: return cache.stealLocked()
+        leasedCount++
+        return pc
     }
+
+    /** [pc] into the idle deque at its place by idleSince (the front is the one idle the longest). */
+    internal fun insertIdleLocked(pc: PooledConnection<T>) {
+        val since = pc.idleSince
+        var i = idle.size
+        if (since != null) while (i > 0 && idle[i - 1].idleSince.let { it != null && it > since }) i--
+        idle.add(i, pc)
+    }
+
+    /** Every parked connection back into the idle deque (a reaper pass, resize()). */
+    internal fun unparkAllLocked() {
+        cache.reclaimAllLocked { pc ->
+            leasedCount--
+            insertIdleLocked(pc)
+        }
+    }
+
+    /** Every parked connection out, to be destroyed for [reason] (close(), evictAll()). */
+    private fun retireParkedLocked(reason: DestroyReason, into: MutableList<PooledConnection<T>>) {
+        cache.reclaimAllLocked { pc ->
+            leasedCount--
+            retireLocked(reason)
+            into += pc
+        }
+    }
+
+    /** After a connection left (checkIn): clears [shrinking] once the pool is back within maxSize. */
+    internal fun settleShrinkingLocked() {
+        if (shrinking) shrinking = liveSizeLocked > maxSize
+    }
+
+    /** Idle connections: in the deque, or parked in a thread's cache. */
+    internal fun idleCountLocked(): Int = idle.size + cache.parkedCountLocked()
 
     // ------------------------------------------------------------------ use, stats, errors
 
@@ -347,18 +283,23 @@ internal class RealPool<T>(
     }
 
     override val stats: PoolStats
-        get() = synchronized(lock) { stats0.snapshot(idle.size, leasedCount, waitQueue.live, creating) }
+        get() = synchronized(lock) {
+            val parked = cache.parkedCountLocked()
+            stats0.snapshot(idle.size + parked, leasedCount - parked, waitQueue.live, creating)
+        }
 
     internal fun closedException(): PoolClosedException = PoolClosedException("pool $name is closed")
 
-    private fun exhaustedException(): PoolExhaustedException =
+    internal fun exhaustedException(): PoolExhaustedException =
         PoolExhaustedException("pool $name is exhausted (size=$liveSizeLocked, maxSize=$maxSize, waiters=${waitQueue.live})")
 
     /** Counts a timeout and describes the pool as it is now. Under the lock. */
     internal fun timeoutExceptionLocked(): PoolTimeoutException {
         stats0.timeouts++
+        val parked = cache.parkedCountLocked()
         val message = "timed out after $acquireTimeout waiting for a connection (pool=$name, " +
-            "size=$liveSizeLocked, idle=${idle.size}, inUse=$leasedCount, waiters=${waitQueue.live})"
+            "size=$liveSizeLocked, idle=${idle.size + parked}, inUse=${leasedCount - parked}, " +
+            "waiters=${waitQueue.live})"
         return PoolTimeoutException(message, createFailures.lastFailure)
     }
 
@@ -378,13 +319,14 @@ internal class RealPool<T>(
 
     private fun beginClose() {
         val failed = ArrayList<Waiter>()
-        val toDestroy: List<PooledConnection<T>>
+        val toDestroy = ArrayList<PooledConnection<T>>()
         synchronized(lock) {
             if (closed) return
-            closed = true
-            toDestroy = idle.toList()
+            closed = true // before the reclaim: see Release.kt's parkFast
+            toDestroy += idle
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.CLOSED) }
+            retireParkedLocked(DestroyReason.CLOSED, toDestroy)
             while (true) failed += waitQueue.grantNextLocked(closedException()) ?: break
         }
         failed.forEach(waitQueue::deliver)
@@ -409,11 +351,14 @@ internal class RealPool<T>(
                 it.maxSize = maxSize
                 it.minIdle = minIdle
             }.build()
+            shrinking = true // before the reclaim: see Release.kt's parkFast
+            unparkAllLocked()
             // Leased ones over the limit are destroyed on return (checkIn sees size >= maxSize).
             while (liveSizeLocked > maxSize && idle.isNotEmpty()) {
                 toDestroy += idle.removeFirst()
                 retireLocked(DestroyReason.IDLE)
             }
+            shrinking = liveSizeLocked > maxSize
             creates = planCreatesLocked()
         }
         destroyLater(toDestroy)
@@ -425,13 +370,14 @@ internal class RealPool<T>(
     }
 
     override fun evictAll() {
-        val toDestroy: List<PooledConnection<T>>
+        val toDestroy = ArrayList<PooledConnection<T>>()
         val creates: Int
         synchronized(lock) {
-            generation++
-            toDestroy = idle.toList()
+            generation++ // before the reclaim: see Release.kt's parkFast
+            toDestroy += idle
             idle.clear()
             repeat(toDestroy.size) { retireLocked(DestroyReason.IDLE) }
+            retireParkedLocked(DestroyReason.IDLE, toDestroy)
             creates = planCreatesLocked()
         }
         destroyLater(toDestroy)
@@ -446,7 +392,8 @@ internal class RealPool<T>(
         if (closed || createFailures.failingFast) return 0
         val room = maxSize - sizeLocked
         if (room <= 0) return 0
-        val want = waitQueue.live + maxOf(0, minIdle - idle.size) - creating
+        val deficit = if (minIdle > idle.size) maxOf(0, minIdle - idleCountLocked()) else 0
+        val want = waitQueue.live + deficit - creating
         val n = minOf(want, room)
         if (n <= 0) return 0
         creating += n

@@ -25,7 +25,11 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
     private val watchTtl = pool.config.ttl.let { it is Ttl.Simple || it is Ttl.Fuzzy }
     private val watchLeases = pool.leakThreshold < cleanupInterval
 
-    /** Guarded by pool.lock: when the reaper will run next; null while a pass is running. */
+    /**
+     * Written under pool.lock: when the reaper will run next; null while a pass is running. Volatile: a
+     * lock-free release reads it after parking a connection ([coversParked]).
+     */
+    @Volatile
     private var nextRun: ComparableTimeMark? = null
 
     fun start() {
@@ -43,6 +47,20 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
         if (watchIdleTimeout) wake = earlierLocked(now + pool.idleTimeout)
         if (watchTtl) pc.expiresAt?.let { wake = earlierLocked(it) || wake }
         return wake
+    }
+
+    /**
+     * Without the lock, for [pc] parked at [now] by a fast release: true when the pass already scheduled comes
+     * in time for its idleTimeout and ttl, so nothing needs arming. The release reads this after parking and a
+     * pass clears [nextRun] before it reclaims parked connections, so either the pass finds [pc] or the release
+     * sees null (not covered: it takes [pc] back and arms through the locked path).
+     */
+    fun coversParked(pc: PooledConnection<T>, now: ComparableTimeMark): Boolean {
+        if (!watchIdleTimeout && !watchTtl) return true
+        val scheduled = nextRun ?: return false
+        if (watchIdleTimeout && now + pool.idleTimeout < scheduled) return false
+        val expiry = pc.expiresAt
+        return !(watchTtl && expiry != null && expiry < scheduled)
     }
 
     /** Under the pool's lock, on a tracked lease: true when the reaper must wake earlier for it. */
@@ -76,6 +94,7 @@ internal class Reaper<T>(private val pool: RealPool<T>) {
         synchronized(pool.lock) {
             if (pool.closed) return null
             nextRun = null
+            pool.unparkAllLocked() // parked connections age, expire and count toward minIdle/maxIdle like idle ones
             val idle = pool.idle
             if (pool.config.ttl != null) {
                 val it = idle.iterator()

@@ -1,11 +1,15 @@
 package io.hivepool.pool.internal
 
 import io.hivepool.pool.PoolStats
+import java.util.concurrent.atomic.LongAdder
 import kotlin.time.Duration
 
 /** The pool's counters; guarded by the pool's lock (they are only touched inside sections it holds anyway). */
 internal class StatsCounters {
     var hits = 0L
+
+    /** Atomic: hits served from a thread's cache without the lock; a LongAdder so two threads share no line. */
+    val cacheHits = LongAdder()
     var misses = 0L
     var timeouts = 0L
     var waitCount = 0L
@@ -26,7 +30,7 @@ internal class StatsCounters {
         inUse = inUse,
         waiters = waiters,
         creating = creating,
-        hits = hits,
+        hits = hits + cacheHits.sum(),
         misses = misses,
         timeouts = timeouts,
         waitCount = waitCount,

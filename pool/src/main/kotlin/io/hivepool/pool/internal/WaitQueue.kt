@@ -13,12 +13,16 @@ import kotlin.time.ComparableTimeMark
  *
  * Invariant 3 holds by construction: see [Waiter] — a granted value is either received by its waiter or
  * passed to [giveBack] (via `resume(value, onCancellation)`, or [abandon] when the waiter never suspended).
- * All fields are guarded by [lock].
+ * All fields are guarded by [lock] ([live] is also read without it).
  */
 internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
     private val queue = ArrayDeque<Waiter>() // may hold CANCELLED entries, skipped when polled
 
-    /** Waiters still QUEUED. */
+    /**
+     * Waiters still QUEUED. Written under the lock; volatile because a lock-free release reads it after parking
+     * a connection (see [RealPool.parkFast]) and a waiter writes it before looking for parked connections.
+     */
+    @Volatile
     var live: Int = 0
         private set
 
