@@ -50,6 +50,17 @@ internal class PooledConnection<T>(
     /** Guarded by the pool's lock: its index in the cache's list while [cacheState] != NONE, else -1. */
     var parkedIndex: Int = -1
 
+    // Padding: connections are made one after another, so without it two of them share a cache line, and two
+    // threads each re-borrowing its own connection (CAS on cacheState, idleSince, uses) would still contend.
+    @Suppress("unused") private val pad0 = 0L
+    @Suppress("unused") private val pad1 = 0L
+    @Suppress("unused") private val pad2 = 0L
+    @Suppress("unused") private val pad3 = 0L
+    @Suppress("unused") private val pad4 = 0L
+    @Suppress("unused") private val pad5 = 0L
+    @Suppress("unused") private val pad6 = 0L
+    @Suppress("unused") private val pad7 = 0L
+
     fun casCacheState(expect: Int, update: Int): Boolean = CACHE_STATE.compareAndSet(this, expect, update)
 
     override val useCount: Long get() = uses
