@@ -13,26 +13,17 @@ import io.hivepool.redis.RedisTransaction
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.future.asCompletableFuture
 import kotlinx.coroutines.future.await
-import kotlinx.coroutines.future.future
 import kotlinx.coroutines.launch
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
 import java.util.function.Consumer
 import java.util.function.Function
-
-/**
- * Starts [block] at once in the caller's thread (no hand-off before the command is queued); cancelling the future
- * cancels it. In an Unconfined scope the future is also completed where the reply was read, with no hand-off.
- */
-internal fun <T> CoroutineScope.start(block: suspend CoroutineScope.() -> T): CompletableFuture<T> =
-    future(start = CoroutineStart.UNDISPATCHED, block = block)
 
 /** [FutureRedisBatch] over a Kotlin batch: each recorded command becomes the future of its Deferred. */
 internal class FutureBatch(private val batch: RedisBatch) : FutureRedisBatch {
