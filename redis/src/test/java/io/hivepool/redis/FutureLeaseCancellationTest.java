@@ -46,18 +46,24 @@ class FutureLeaseCancellationTest {
         }
     }
 
+    /** A lease whose block never finishes, once it holds its connection (the shared one and this one in use). */
+    private static CompletableFuture<String> holdLease(FutureRedisPool pool) throws Exception {
+        pool.set("k", "v").get(5, TimeUnit.SECONDS); // opens the shared connection
+        CountDownLatch holding = new CountDownLatch(1);
+        CompletableFuture<String> held = pool.withConnection(c -> {
+            holding.countDown();
+            return new CompletableFuture<String>(); // never completes
+        });
+        assertTrue(holding.await(5, TimeUnit.SECONDS));
+        assertEquals(2, pool.getStats().getInUse());
+        return held;
+    }
+
     @Test
     @DisplayName("cancelling a lease's future ends the lease, and the next lease gets the connection")
     void cancelEndsTheLease() throws Exception {
         try (FutureRedisPool pool = pool()) {
-            pool.set("k", "v").get(5, TimeUnit.SECONDS); // opens the shared connection
-            CountDownLatch holding = new CountDownLatch(1);
-            CompletableFuture<String> held = pool.withConnection(c -> {
-                holding.countDown();
-                return new CompletableFuture<String>(); // never completes
-            });
-            assertTrue(holding.await(5, TimeUnit.SECONDS));
-            assertEquals(2, pool.getStats().getInUse());
+            CompletableFuture<String> held = holdLease(pool);
             assertTrue(held.cancel(true));
             assertThrows(CancellationException.class, held::join);
             awaitLeaseEnded(pool);
@@ -69,13 +75,7 @@ class FutureLeaseCancellationTest {
     @DisplayName("a lease's future that times out (orTimeout) ends the lease")
     void timeoutEndsTheLease() throws Exception {
         try (FutureRedisPool pool = pool()) {
-            pool.set("k", "v").get(5, TimeUnit.SECONDS);
-            CountDownLatch holding = new CountDownLatch(1);
-            CompletableFuture<String> held = pool.withConnection(c -> {
-                holding.countDown();
-                return new CompletableFuture<String>();
-            }).orTimeout(200, TimeUnit.MILLISECONDS);
-            assertTrue(holding.await(5, TimeUnit.SECONDS));
+            CompletableFuture<String> held = holdLease(pool).orTimeout(200, TimeUnit.MILLISECONDS);
             ExecutionException e = assertThrows(ExecutionException.class, () -> held.get(5, TimeUnit.SECONDS));
             assertInstanceOf(TimeoutException.class, e.getCause());
             awaitLeaseEnded(pool);
@@ -87,14 +87,7 @@ class FutureLeaseCancellationTest {
     @DisplayName("completing a lease's future from outside ends the lease with that value")
     void completeEndsTheLease() throws Exception {
         try (FutureRedisPool pool = pool()) {
-            pool.set("k", "v").get(5, TimeUnit.SECONDS);
-            CountDownLatch holding = new CountDownLatch(1);
-            CompletableFuture<String> held = pool.withConnection(c -> {
-                holding.countDown();
-                return new CompletableFuture<String>();
-            });
-            assertTrue(holding.await(5, TimeUnit.SECONDS));
-            assertEquals(2, pool.getStats().getInUse());
+            CompletableFuture<String> held = holdLease(pool);
             assertTrue(held.complete("given up"));
             assertEquals("given up", held.get(5, TimeUnit.SECONDS));
             awaitLeaseEnded(pool);
