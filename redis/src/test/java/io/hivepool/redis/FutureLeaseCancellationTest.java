@@ -36,13 +36,13 @@ class FutureLeaseCancellationTest {
     }
 
     /** Waits until no lease holds a connection (only the shared one is in use). */
-    private static void awaitLeaseEnded(FutureRedisPool pool) throws InterruptedException {
+    private static void awaitLeaseEnded(FutureRedisPool pool) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (pool.getStats().getInUse() > 1) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the lease still holds its connection: " + pool.getStats());
             }
-            Thread.sleep(5);
+            Thread.onSpinWait();
         }
     }
 
