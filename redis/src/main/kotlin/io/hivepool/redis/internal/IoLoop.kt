@@ -38,7 +38,9 @@ internal interface LoopReader {
 internal class IoLoop private constructor(index: Int) : Runnable {
     private val selector: Selector = Selector.open()
     private val registrations = ConcurrentLinkedQueue<LoopReader>()
-    private val thread = Thread(this, "hivepool-redis-io-$index").apply { isDaemon = true }
+    // Not inheriting thread locals: the first connection's caller (a request with its logging context, say) must not
+    // leave them on a thread that serves every connection for the life of the process.
+    private val thread = Thread(null, this, "hivepool-redis-io-$index", 0, false).apply { isDaemon = true }
 
     /** Starts reading for [reader]; its key goes to [onKey] on the loop's thread. */
     fun register(reader: LoopReader) {

@@ -50,16 +50,16 @@ internal class RealBatch : RedisPipeline {
     private val finished = OneShot<Unit>()
 
     override fun <R> queue(block: suspend RedisCommands.() -> R): Deferred<R> {
-        val result = CompletableDeferred<R>()
+        val deferred = CompletableDeferred<R>()
         outstanding.incrementAndGet()
         block.startCoroutine(this, object : Continuation<R> {
             override val context: CoroutineContext get() = EmptyCoroutineContext
-            override fun resumeWith(result0: Result<R>) {
-                result.completeWith(result0)
+            override fun resumeWith(result: Result<R>) {
+                deferred.completeWith(result)
                 blockDone()
             }
         })
-        return result
+        return deferred
     }
 
     private fun blockDone() {

@@ -1,3 +1,5 @@
+@file:OptIn(kotlinx.coroutines.ExperimentalCoroutinesApi::class)
+
 package io.hivepool.redis.metrics
 
 import io.hivepool.pool.ConnectionCreateException

@@ -10,6 +10,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -54,6 +55,7 @@ internal class ClusterPipeline(private val cluster: RealRedisClusterPool, privat
         return if (entry != null) entry.outcome.await() else cluster.send(command)
     }
 
+    @OptIn(ExperimentalCoroutinesApi::class) // getCompleted(): every outcome is complete once the job has joined
     suspend fun run(block: RedisPipeline.() -> Unit): List<Any?> {
         block()
         val entries = synchronized(lock) {
