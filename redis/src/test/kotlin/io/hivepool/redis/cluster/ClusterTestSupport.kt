@@ -10,9 +10,9 @@ import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
 /**
- * Writes a key on every primary and, on Redis 7, waits until CLUSTER SHARDS calls every node `online`: 7.0 reports
- * a replica as `loading` while its replication offset is 0, which a freshly formed cluster's replicas may be
- * until their primary's offset moves.
+ * Writes a key on every primary and, on Redis 7, waits until every node's CLUSTER SHARDS calls every node
+ * `online`: 7.0 reports a replica as `loading` while its replication offset is 0, which a freshly formed cluster's
+ * replicas may be until their primary's offset moves.
  */
 internal suspend fun RedisCluster.awaitReplicasOnline() {
     primaries().forEachIndexed { i, p ->
@@ -22,8 +22,13 @@ internal suspend fun RedisCluster.awaitReplicasOnline() {
     if (version.substringBefore('.').toInt() < 7) return
     withTimeout(15.seconds) {
         while (true) {
-            val healths = nodes.first().command("CLUSTER", "SHARDS").lines().zipWithNext().filter { it.first == "health" }.map { it.second }
-            if (healths.size == nodes.size && healths.all { it == "online" }) break
+            // Every node's view: a client may read its topology from any of them, and gossip clears a recovered
+            // node's `fail` flag on each at its own pace.
+            val allOnline = nodes.all { node ->
+                val healths = node.command("CLUSTER", "SHARDS").lines().zipWithNext().filter { it.first == "health" }.map { it.second }
+                healths.size == nodes.size && healths.all { it == "online" }
+            }
+            if (allOnline) break
             delay(20.milliseconds)
         }
     }
