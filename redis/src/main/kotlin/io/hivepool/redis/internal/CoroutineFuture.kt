@@ -52,9 +52,15 @@ private class CoroutineFuture<T> : CompletableFuture<T>() {
         super.completeExceptionally(e)
     }
 
-    override fun complete(value: T): Boolean = super.complete(value).also { if (it) job?.cancel() }
+    override fun complete(value: T): Boolean = endedFromOutside(super.complete(value))
 
-    override fun completeExceptionally(ex: Throwable): Boolean = super.completeExceptionally(ex).also { if (it) job?.cancel() }
+    override fun completeExceptionally(ex: Throwable): Boolean = endedFromOutside(super.completeExceptionally(ex))
 
-    override fun cancel(mayInterruptIfRunning: Boolean): Boolean = super.cancel(mayInterruptIfRunning).also { if (it) job?.cancel() }
+    override fun cancel(mayInterruptIfRunning: Boolean): Boolean = endedFromOutside(super.cancel(mayInterruptIfRunning))
+
+    /** A completion from outside that took effect stops the coroutine (a lease held by it goes back). */
+    private fun endedFromOutside(completed: Boolean): Boolean {
+        if (completed) job?.cancel()
+        return completed
+    }
 }

@@ -1,7 +1,6 @@
 package io.hivepool.redis.internal
 
 import io.github.oshai.kotlinlogging.KotlinLogging
-import java.nio.channels.ClosedChannelException
 import java.nio.channels.SelectableChannel
 import java.nio.channels.SelectionKey
 import java.nio.channels.Selector
@@ -42,15 +41,15 @@ internal class IoLoop private constructor(index: Int) : Runnable {
     // leave them on a thread that serves every connection for the life of the process.
     private val thread = Thread(null, this, "hivepool-redis-io-$index", 0, false).apply { isDaemon = true }
 
-    /** Starts reading for [reader]; its key goes to [onKey] on the loop's thread. */
+    /** Starts reading for [reader]: the loop registers its channel at its next wake-up, which this causes. */
     fun register(reader: LoopReader) {
         registrations.add(reader)
         selector.wakeup()
     }
 
-    /** [key]'s channel was closed (or its reader failed): drop it from the selector now, not at the next event. */
-    fun release(key: SelectionKey?) {
-        key?.cancel()
+    /** [channel] was closed (its reader failed, or the connection was closed): drop it now, not at the next event. */
+    fun release(channel: SelectableChannel) {
+        channel.keyFor(selector)?.cancel()
         selector.wakeup()
     }
 
@@ -82,16 +81,11 @@ internal class IoLoop private constructor(index: Int) : Runnable {
             val reader = registrations.poll() ?: return
             try {
                 reader.channel.register(selector, SelectionKey.OP_READ, reader)
-            } catch (e: ClosedChannelException) {
-                reader.onLoopFailure(e) // closed before the loop got to it: it has failed already, or does now
             } catch (e: Exception) {
-                reader.onLoopFailure(e)
+                reader.onLoopFailure(e) // e.g. closed before the loop got to it: it has failed already, or does now
             }
         }
     }
-
-    /** The selection key of [channel] on this loop, once registered (null before, or after close). */
-    fun keyOf(channel: SelectableChannel): SelectionKey? = channel.keyFor(selector)
 
     companion object {
         /**

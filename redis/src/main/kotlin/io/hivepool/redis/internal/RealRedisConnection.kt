@@ -269,7 +269,8 @@ internal class RealRedisConnection(
                 if (n < 0) endOfStream()
                 parser.advance(n)
                 while (true) onValue(parser.parse() ?: break)
-                if (n < space) return // all there was: the loop calls again when more arrives, without a read that finds nothing
+                // All there was: the loop calls again when more arrives, with no read that finds nothing.
+                if (n < space) return
             }
         }
 
@@ -385,7 +386,7 @@ internal class RealRedisConnection(
             transport.close()
         } catch (_: Exception) {
         }
-        loop?.let { l -> (transport as? Transport.Direct)?.let { l.release(l.keyOf(it.channel)) } }
+        loop?.release((transport as Transport.Direct).channel) // a loop reads direct connections only
         scope.cancel()
     }
 
