@@ -1,6 +1,8 @@
 package io.hivepool.redis
 
 import io.hivepool.redis.internal.IoLoop
+import io.hivepool.redis.internal.LoopReader
+import io.hivepool.redis.internal.afterReads
 import io.hivepool.testing.RedisServer
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
@@ -14,6 +16,10 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeout
 import java.io.File
+import java.nio.ByteBuffer
+import java.nio.channels.Pipe
+import java.nio.channels.SelectableChannel
+import java.util.Collections
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import kotlin.time.Duration.Companion.milliseconds
@@ -66,6 +72,76 @@ class IoLoopSpec : FunSpec({
         }
     }
 
+    // A lease released on the loop hands its connection to the next waiter, whose command is written there: the
+    // threads and coroutines the replies wake must not compete for the CPU before every ready reply is handled.
+    test("what the loop hands over (resumptions, futures) waits until every socket ready in that round has been read") {
+        val loop = IoLoop.next()
+        val events = Collections.synchronizedList(mutableListOf<String>())
+        val holding = CountDownLatch(1)
+        val hold = CountDownLatch(1)
+        // The holder keeps the loop busy while both pipes are written, so that both are ready in the loop's next round.
+        val holder = PipeReader("holder") {
+            holding.countDown()
+            hold.await(5, TimeUnit.SECONDS)
+        }
+        val a = PipeReader("a") { events += "read a"; afterReads { events += "handed over a" } }
+        val b = PipeReader("b") { events += "read b"; afterReads { events += "handed over b" } }
+        try {
+            listOf(holder, a, b).forEach { loop.register(it) }
+            holder.send()
+            holding.await(5, TimeUnit.SECONDS) shouldBe true
+            a.send()
+            b.send()
+            hold.countDown()
+            withTimeout(5.seconds) { while (events.size < 4) delay(5.milliseconds) }
+            withClue("events: $events") {
+                events.take(2).toSet() shouldBe setOf("read a", "read b")
+                events.drop(2).toSet() shouldBe setOf("handed over a", "handed over b")
+            }
+        } finally {
+            listOf(holder, a, b).forEach { it.close(loop) }
+        }
+    }
+
+    test("a hand-over that fails is logged and the loop runs the next one and goes on reading") {
+        val loop = IoLoop.next()
+        val events = Collections.synchronizedList(mutableListOf<String>())
+        val reader = PipeReader("r") {
+            afterReads { error("a failing hand-over") }
+            afterReads { events += "next hand-over" }
+        }
+        try {
+            loop.register(reader)
+            reader.send()
+            withTimeout(5.seconds) { while (events.size < 1) delay(5.milliseconds) }
+            reader.send()
+            withTimeout(5.seconds) { while (events.size < 2) delay(5.milliseconds) }
+            events shouldBe listOf("next hand-over", "next hand-over")
+        } finally {
+            reader.close(loop)
+        }
+    }
+
+    // A registration fails outside any select round (the channel was closed first): what its failure hands over
+    // (a handshake command's failure, say) must reach its caller now, not at the loop's next event, which may never come.
+    test("what a failed registration hands over runs at once, with no further event on the loop") {
+        val loop = IoLoop.next()
+        val handedOver = CountDownLatch(1)
+        val reader = object : LoopReader {
+            override val channel: SelectableChannel = Pipe.open().source().apply { configureBlocking(false); close() }
+            override fun onReadable() = Unit
+            override fun onLoopFailure(cause: Throwable) = afterReads { handedOver.countDown() }
+        }
+        loop.register(reader)
+        handedOver.await(5, TimeUnit.SECONDS) shouldBe true
+    }
+
+    test("off the I/O loop, a hand-over runs at once in the calling thread") {
+        var ranOn: Thread? = null
+        afterReads { ranOn = Thread.currentThread() }
+        ranOn shouldBe Thread.currentThread()
+    }
+
     // The JDK defers closing a socket registered with a selector until that selector drops its key: without a
     // wake-up, an idle loop would keep every closed connection's descriptor open until its next event. The server
     // here answers PING and then stops reading, so it never closes its end: no event reaches the loops.
@@ -92,3 +168,27 @@ class IoLoopSpec : FunSpec({
         }
     }
 })
+
+/** A loop reader over a pipe: [send] makes it readable; each round it drains the pipe and runs [onRead] once. */
+private class PipeReader(val name: String, val onRead: () -> Unit) : LoopReader {
+    private val pipe = Pipe.open()
+    override val channel: SelectableChannel = pipe.source().apply { configureBlocking(false) }
+    private val buffer = ByteBuffer.allocate(64)
+
+    fun send() {
+        pipe.sink().write(ByteBuffer.wrap(byteArrayOf(1)))
+    }
+
+    override fun onReadable() {
+        while (pipe.source().read(buffer.clear()) > 0) Unit
+        onRead()
+    }
+
+    override fun onLoopFailure(cause: Throwable) = throw AssertionError("reader $name failed", cause)
+
+    fun close(loop: IoLoop) {
+        pipe.source().close()
+        pipe.sink().close()
+        loop.release(pipe.source())
+    }
+}

@@ -29,13 +29,21 @@ internal fun <T> CoroutineScope.start(block: suspend CoroutineScope.() -> T): Co
  * cancels the coroutine's Job on every completion of its future, finished or not, which builds a
  * JobCancellationException and its message per call: a tenth of what a Java lease allocated. Here only a completion
  * from outside cancels the coroutine.
+ *
+ * Its coroutine's outcome completes it after the I/O loop's round ([afterReads]) when the coroutine ended there:
+ * a lease released on the loop has by then handed its connection to the next waiter, whose command is written
+ * before this future wakes the thread blocked on it (Java lease 0.76× → 0.95× the Kotlin lease's throughput).
  */
-private class CoroutineFuture<T> : CompletableFuture<T>() {
+private class CoroutineFuture<T> : CompletableFuture<T>(), Runnable {
     @Volatile
     private var job: Job? = null
 
     @Volatile
     private var settled = false // completed by its own coroutine
+
+    // The coroutine's outcome, written before afterReads runs this future (same thread, or the loop's own queue).
+    private var value: T? = null
+    private var failure: Throwable? = null
 
     fun attach(job: Job) {
         this.job = job
@@ -44,12 +52,20 @@ private class CoroutineFuture<T> : CompletableFuture<T>() {
 
     fun settle(value: T) {
         settled = true
-        super.complete(value)
+        this.value = value
+        afterReads(this)
     }
 
     fun settleExceptionally(e: Throwable) {
         settled = true
-        super.completeExceptionally(e)
+        failure = e
+        afterReads(this)
+    }
+
+    /** Completes with the coroutine's outcome (unless completed from outside meanwhile: then nothing changes). */
+    override fun run() {
+        val e = failure
+        if (e != null) super.completeExceptionally(e) else super.complete(value)
     }
 
     override fun complete(value: T): Boolean = endedFromOutside(super.complete(value))

@@ -33,13 +33,17 @@ internal interface LoopReader {
  *
  * Only what is registered or closed wakes the selector. A closed channel's key is cancelled by the close; the
  * wake-up lets the selector drop it at once, which is when the JDK really releases the socket.
+ *
+ * Results are handed over after the round ([afterReads]): a coroutine resumed or a Java caller woken from this thread
+ * waits until every socket that was ready has been read, so the commands those replies let callers send (a lease
+ * handed to the next waiter writes on this thread) reach the server before any woken thread competes for the CPU.
  */
 internal class IoLoop private constructor(index: Int) : Runnable {
     private val selector: Selector = Selector.open()
     private val registrations = ConcurrentLinkedQueue<LoopReader>()
     // Not inheriting thread locals: the first connection's caller (a request with its logging context, say) must not
     // leave them on a thread that serves every connection for the life of the process.
-    private val thread = Thread(null, this, "hivepool-redis-io-$index", 0, false).apply { isDaemon = true }
+    private val thread = LoopThread(this, "hivepool-redis-io-$index").apply { isDaemon = true }
 
     /** Starts reading for [reader]: the loop registers its channel at its next wake-up, which this causes. */
     fun register(reader: LoopReader) {
@@ -65,6 +69,7 @@ internal class IoLoop private constructor(index: Int) : Runnable {
                 // The loop serves every connection: it logs and goes on, whatever one of them did.
                 log.error(e) { "the Redis I/O loop hit an unexpected error and goes on" }
             }
+            thread.runHandOvers() // also what a failed registration handed over: nothing may wait for the next event
         }
     }
 
@@ -87,6 +92,24 @@ internal class IoLoop private constructor(index: Int) : Runnable {
         }
     }
 
+    /** An I/O loop's thread, with the hand-overs of its current round ([afterReads]); only this thread touches them. */
+    class LoopThread(loop: IoLoop, name: String) : Thread(null, loop, name, 0, false) {
+        private val handOvers = ArrayDeque<Runnable>()
+
+        fun handOver(action: Runnable) = handOvers.addLast(action)
+
+        fun runHandOvers() {
+            while (true) {
+                val action = handOvers.removeFirstOrNull() ?: return
+                try {
+                    action.run()
+                } catch (e: Throwable) {
+                    log.error(e) { "a hand-over on the Redis I/O loop failed; the loop goes on" }
+                }
+            }
+        }
+    }
+
     companion object {
         /**
          * Loops in the process: one per two cores, at most four. One loop reads well over a hundred thousand
@@ -103,4 +126,14 @@ internal class IoLoop private constructor(index: Int) : Runnable {
             return all[Math.floorMod(next.getAndIncrement(), all.size)]
         }
     }
+}
+
+/**
+ * Runs [action] (resuming a coroutine, completing a future) once this I/O loop thread's round is over: after every
+ * socket that was ready has been read and its replies handled, in the order handed over. On any other thread it runs
+ * at once.
+ */
+internal fun afterReads(action: Runnable) {
+    val thread = Thread.currentThread()
+    if (thread is IoLoop.LoopThread) thread.handOver(action) else action.run()
 }

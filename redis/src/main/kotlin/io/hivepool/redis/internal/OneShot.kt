@@ -20,7 +20,8 @@ internal interface OneShotListener<in T> {
  * null --complete()/fail()--> value | Failed                            (await() returns without suspending)
  * ```
  * An awaiter cancelled meanwhile leaves its continuation cancelled; resuming a cancelled continuation is a
- * no-op, so a late value is simply dropped. A value that is itself null is stored as [NULL].
+ * no-op, so a late value is simply dropped. A value that is itself null is stored as [NULL]. An awaiter completed on
+ * an I/O loop is resumed when the loop's round is over ([afterReads]); a listener is told at once.
  */
 internal open class OneShot<T> {
     @Volatile
@@ -52,7 +53,7 @@ internal open class OneShot<T> {
                 s == null -> if (STATE.compareAndSet(this, null, outcome)) return
                 s is CancellableContinuation<*> -> if (STATE.compareAndSet(this, s, outcome)) {
                     @Suppress("UNCHECKED_CAST")
-                    (s as CancellableContinuation<T>).resumeWith(runCatching { unwrap(outcome) })
+                    afterReads(Resume(s as CancellableContinuation<T>, outcome))
                     return
                 }
                 s is OneShotListener<*> -> if (STATE.compareAndSet(this, s, outcome)) {
@@ -80,6 +81,11 @@ internal open class OneShot<T> {
     }
 
     private class Failed(val cause: Throwable)
+
+    /** Resumes the awaiter with the outcome; on an I/O loop, once its round is over (see [afterReads]). */
+    private inner class Resume(private val awaiter: CancellableContinuation<T>, private val outcome: Any) : Runnable {
+        override fun run() = awaiter.resumeWith(runCatching { unwrap(outcome) })
+    }
 
     private companion object {
         val NULL = Any()
