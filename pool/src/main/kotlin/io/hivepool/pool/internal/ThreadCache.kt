@@ -3,6 +3,7 @@ package io.hivepool.pool.internal
 import io.hivepool.pool.internal.PooledConnection.Companion.NONE
 import io.hivepool.pool.internal.PooledConnection.Companion.PARKED
 import io.hivepool.pool.internal.PooledConnection.Companion.TAKEN
+import java.lang.ref.WeakReference
 
 /**
  * Each thread's last returned connection, parked where that thread finds it again without the pool's lock
@@ -14,10 +15,14 @@ import io.hivepool.pool.internal.PooledConnection.Companion.TAKEN
  * TAKEN connection counts as leased in the pool's accounting; PARKED ones are reported idle.
  *
  * A thread's slot may point at a connection that has since been stolen (NONE) or parked again by another
- * thread: the CAS decides, the slot is only a hint.
+ * thread: the CAS decides, the slot is only a hint. It holds the connection weakly: one the pool has destroyed
+ * (or a closed pool's) must not stay reachable from every thread that used it last, with its socket's buffers.
+ * A PARKED connection is always strongly reachable from [parked], and a TAKEN one from its lease, so the weak
+ * reference never loses a connection the cache still needs; it is allocated only when a thread's last
+ * connection changes, not on a re-borrow.
  */
 internal class ThreadCache<T> {
-    private val slot = ThreadLocal<PooledConnection<T>?>() // this thread's hint
+    private val slot = ThreadLocal<WeakReference<PooledConnection<T>>?>() // this thread's hint
 
     // guarded by the pool's lock: every connection whose cacheState != NONE, each at its parkedIndex
     private val parked = ArrayList<PooledConnection<T>>()
@@ -26,12 +31,12 @@ internal class ThreadCache<T> {
 
     /** This thread's parked connection, now TAKEN by the caller (still counted leased), or null. */
     fun take(): PooledConnection<T>? {
-        val pc = slot.get() ?: return null
+        val pc = slot.get()?.get() ?: return null
         return if (pc.casCacheState(PARKED, TAKEN)) pc else null
     }
 
     /** True when [pc] is the connection in this thread's slot. */
-    fun holds(pc: PooledConnection<T>): Boolean = slot.get() === pc
+    fun holds(pc: PooledConnection<T>): Boolean = slot.get()?.get() === pc
 
     /** The owner of a TAKEN [pc] parks it again; false when it is NONE (the caller goes the slow way). */
     fun park(pc: PooledConnection<T>): Boolean = pc.casCacheState(TAKEN, PARKED)
@@ -76,7 +81,7 @@ internal class ThreadCache<T> {
      * deque), so a thread keeps at most one connection parked.
      */
     fun parkLocked(pc: PooledConnection<T>): PooledConnection<T>? {
-        val old = slot.get()
+        val old = slot.get()?.get()
         val displaced = if (old !== pc && old != null && old.casCacheState(PARKED, NONE)) old else null
         if (displaced != null) removeLocked(displaced)
         if (pc.cacheState == NONE) {
@@ -84,7 +89,7 @@ internal class ThreadCache<T> {
             parked.add(pc)
         }
         pc.cacheState = PARKED
-        slot.set(pc)
+        if (old !== pc) slot.set(WeakReference(pc))
         return displaced
     }
 

@@ -71,6 +71,30 @@ private class HookedTimeSource(private val inner: TimeSource.WithComparableMarks
  */
 class ThreadCacheSpec : FunSpec({
 
+    // The slot is a hint, held weakly: a destroyed connection (a Redis one keeps its socket's buffers) must not stay
+    // reachable from every thread that returned it last, for as long as that thread lives without using the pool.
+    test("a thread's cache does not keep a connection reachable once the pool has destroyed it") {
+        val destroyed = java.util.concurrent.CountDownLatch(1)
+        val manager = object : io.hivepool.pool.ConnectionManager<ByteArray> {
+            override suspend fun create() = ByteArray(1 shl 20)
+            override suspend fun destroy(conn: ByteArray) = destroyed.countDown()
+        }
+        val pool = Pool(manager) { maxSize = 1; minIdle = 0; validateAfterIdle = 30.seconds }
+        try {
+            val gone = runBlocking { parkInThisThread(pool) }
+            pool.evictAll()
+            destroyed.await(5, java.util.concurrent.TimeUnit.SECONDS) shouldBe true
+            var tries = 0
+            while (gone.get() != null && tries++ < 100) {
+                System.gc()
+                Thread.sleep(10)
+            }
+            gone.get() shouldBe null
+        } finally {
+            pool.close()
+        }
+    }
+
     test("a returned connection is re-borrowed by the same thread from its cache and counted as a hit") {
         poolTest {
             val pool = fakePool(FakeManager()) { maxSize = 2; validateAfterIdle = 30.seconds }
@@ -331,3 +355,12 @@ class ThreadCacheSpec : FunSpec({
         }
     }
 })
+
+/** Borrows and returns a connection on this thread (it parks in this thread's slot); only a weak reference remains. */
+private suspend fun parkInThisThread(pool: Pool<ByteArray>): java.lang.ref.WeakReference<ByteArray> {
+    val lease = pool.acquire()
+    val ref = java.lang.ref.WeakReference(lease.connection)
+    lease.release()
+    (lease.info as PooledConnection<*>).cacheState shouldBe PARKED
+    return ref
+}
