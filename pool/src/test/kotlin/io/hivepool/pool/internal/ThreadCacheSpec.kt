@@ -81,13 +81,14 @@ class ThreadCacheSpec : FunSpec({
         }
         val pool = Pool(manager) { maxSize = 1; minIdle = 0; validateAfterIdle = 30.seconds }
         try {
-            val gone = runBlocking { parkInThisThread(pool) }
+            val collected = java.lang.ref.ReferenceQueue<ByteArray>()
+            val gone = runBlocking { parkInThisThread(pool, collected) }
             pool.evictAll()
             destroyed.await(5, java.util.concurrent.TimeUnit.SECONDS) shouldBe true
             var tries = 0
             while (gone.get() != null && tries++ < 100) {
                 System.gc()
-                Thread.sleep(10)
+                collected.remove(10) // returns as soon as the collector has cleared it
             }
             gone.get() shouldBe null
         } finally {
@@ -357,9 +358,12 @@ class ThreadCacheSpec : FunSpec({
 })
 
 /** Borrows and returns a connection on this thread (it parks in this thread's slot); only a weak reference remains. */
-private suspend fun parkInThisThread(pool: Pool<ByteArray>): java.lang.ref.WeakReference<ByteArray> {
+private suspend fun parkInThisThread(
+    pool: Pool<ByteArray>,
+    collected: java.lang.ref.ReferenceQueue<ByteArray>,
+): java.lang.ref.WeakReference<ByteArray> {
     val lease = pool.acquire()
-    val ref = java.lang.ref.WeakReference(lease.connection)
+    val ref = java.lang.ref.WeakReference(lease.connection, collected)
     lease.release()
     (lease.info as PooledConnection<*>).cacheState shouldBe PARKED
     return ref
