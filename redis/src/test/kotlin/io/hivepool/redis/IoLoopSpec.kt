@@ -3,6 +3,7 @@ package io.hivepool.redis
 import io.hivepool.redis.internal.IoLoop
 import io.hivepool.redis.internal.LoopReader
 import io.hivepool.redis.internal.afterReads
+import io.hivepool.redis.pool.clientsNamed
 import io.hivepool.testing.RedisServer
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
@@ -134,6 +135,32 @@ class IoLoopSpec : FunSpec({
         }
         loop.register(reader)
         handedOver.await(5, TimeUnit.SECONDS) shouldBe true
+    }
+
+    // A pool destroys a connection and only then opens its replacement. The JDK releases a socket registered with a
+    // selector only when the selector drops its key, but it sends the FIN at close: the server must stop counting the
+    // old client at once, not when our loop gets to it. The loops are held busy here, so they cannot drop any key.
+    test("a closed connection leaves the server at once, even while its I/O loop cannot drop the socket yet") {
+        RedisServer.start().use { server ->
+            val conn = RedisConnection.connect(RedisURI.parse("${server.uri}?clientName=leaving"))
+            conn.ping()
+            server.clientsNamed("leaving") shouldBe 1
+            val hold = CountDownLatch(1)
+            val holding = CountDownLatch(IoLoop.COUNT)
+            val holders = List(IoLoop.COUNT) { i -> PipeReader("holder$i") { holding.countDown(); hold.await(10, TimeUnit.SECONDS) } }
+            val loops = holders.map { holder -> IoLoop.next().also { it.register(holder) } }
+            try {
+                holders.forEach { it.send() }
+                holding.await(5, TimeUnit.SECONDS) shouldBe true
+                conn.close()
+                withClue("the server still counts the closed client while its loop is busy") {
+                    withTimeout(3.seconds) { while (server.clientsNamed("leaving") > 0) delay(10.milliseconds) }
+                }
+            } finally {
+                hold.countDown()
+                holders.zip(loops).forEach { (holder, loop) -> holder.close(loop) }
+            }
+        }
     }
 
     test("off the I/O loop, a hand-over runs at once in the calling thread") {
