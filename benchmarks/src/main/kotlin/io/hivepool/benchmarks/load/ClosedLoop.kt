@@ -12,7 +12,8 @@ import kotlin.time.Duration
 
 /**
  * The closed loop itself: every caller issues one command, waits for its reply, records the latency and
- * goes again, until the phase ends. A warm-up phase (not recorded) runs first with the same callers' shape.
+ * goes again, until the phase ends. A warm-up phase (not recorded) runs first with the same callers' shape,
+ * and goes on until the JIT compiler is quiet (see [JitQuiet]).
  *
  * Each caller owns its histogram (no sharing on the hot path); they are merged when the phase is over.
  * Errors are counted, not recorded as latencies; the first one is printed so a broken setup is visible.
@@ -46,8 +47,19 @@ object ClosedLoop {
         }
 
     private fun measure(client: Client, load: Load, drive: (Phase) -> Unit): RunResult {
-        if (load.warmup.isPositive()) drive(Phase(load, load.warmup, opsLimit = null))
-        val phase = Phase(load, load.duration, load.ops)
+        // One set of histograms serves every phase of the run, and is emptied after the warm-up.
+        val histograms = List(load.concurrency) { Histogram(HIGHEST_NANOS, 3) }
+        if (load.warmup.isPositive()) {
+            drive(Phase(load, histograms, load.warmup, opsLimit = null))
+            val more = JitQuiet.settle(atMost = load.warmup * 3) { step -> drive(Phase(load, histograms, step, opsLimit = null)) }
+            System.err.println("${client.name}: warm-up went on for $more more, until the JIT compiler was quiet")
+            histograms.forEach(Histogram::reset)
+        }
+        // The callers' histograms hold about 200 KB each (14 MB for 64 callers). Left in the young generation,
+        // they would be copied by every young pause of the measured phase, adding milliseconds that every
+        // caller waits out. A full collection now moves them, and whatever else the run keeps, to the old one.
+        System.gc()
+        val phase = Phase(load, histograms, load.duration, load.ops)
         val started = System.nanoTime()
         drive(phase)
         val elapsedNanos = System.nanoTime() - started
@@ -67,10 +79,14 @@ object ClosedLoop {
     }
 
     /** One warm-up or measured phase: ends at its deadline, or after [opsLimit] commands when set. */
-    private class Phase(private val load: Load, duration: Duration, private val opsLimit: Long?) {
+    private class Phase(
+        private val load: Load,
+        val histograms: List<Histogram>,
+        duration: Duration,
+        private val opsLimit: Long?,
+    ) {
         private val deadline = System.nanoTime() + if (opsLimit == null) duration.inWholeNanoseconds else Long.MAX_VALUE / 2
         private val issued = AtomicLong()
-        val histograms = List(load.concurrency) { Histogram(HIGHEST_NANOS, 3) }
         val errors = AtomicLong()
         val firstError = AtomicReference<Throwable?>()
         // histograms[i] is written by caller i only: one thread, or one chain of futures (completions are ordered)

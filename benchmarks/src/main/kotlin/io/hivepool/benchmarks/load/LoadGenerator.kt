@@ -1,6 +1,7 @@
 package io.hivepool.benchmarks.load
 
 import kotlin.system.exitProcess
+import kotlin.time.Duration.Companion.seconds
 
 /**
  * The end-to-end closed-loop load generator of DESIGN §5. For each concurrency C and each selected client:
@@ -35,6 +36,10 @@ fun main(args: Array<String>) {
                 System.err.println("running $name: concurrency=$concurrency pool=${options.poolSize} " +
                     (options.ops?.let { "ops=$it" } ?: "duration=${options.duration}") + " warmup=${options.warmup}")
                 try {
+                    if (load.warmup.isPositive()) {
+                        val waited = JitQuiet.settle(atMost = 30.seconds) { Thread.sleep(it.inWholeMilliseconds) }
+                        System.err.println("$name: waited $waited for the JIT compiler to be quiet before starting")
+                    }
                     val cost = if (options.diagnostics) RunCost.start(target) else null
                     val line = factory.create(target, options).use { client -> client.run(load).toJson() }
                     cost?.let { System.err.println("$name cost: ${it.finish()}") }
