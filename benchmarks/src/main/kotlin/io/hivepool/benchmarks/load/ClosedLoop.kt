@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.time.Duration
+import kotlin.time.DurationUnit
 
 /**
  * The closed loop itself: every caller issues one command, waits for its reply, records the latency and
@@ -52,7 +53,7 @@ object ClosedLoop {
         if (load.warmup.isPositive()) {
             drive(Phase(load, histograms, load.warmup, opsLimit = null))
             val more = JitQuiet.settle(atMost = load.warmup * 3) { step -> drive(Phase(load, histograms, step, opsLimit = null)) }
-            System.err.println("${client.name}: warm-up went on for $more more, until the JIT compiler was quiet")
+            System.err.println("${client.name}: warm-up went on for ${more.toString(DurationUnit.SECONDS, 1)} more, until the JIT compiler was quiet")
             histograms.forEach(Histogram::reset)
         }
         // The callers' histograms hold about 200 KB each (14 MB for 64 callers). Left in the young generation,

@@ -8,12 +8,12 @@ import kotlin.time.TimeSource
 /**
  * Keeps the JIT compiler's start-up work out of every measured phase.
  *
- * Under `mvn … exec:java` the load generator shares its JVM with the build that ran just before it. The
- * C2 compiler is still working through the Kotlin compiler's hot methods for seconds after that, at one
- * full core of this 2-core machine, and whichever client runs first would measure that. A client's own
- * hot path may also still be compiling when a fixed warm-up ends. So the generator waits for the compiler
- * to go quiet before each client, and a warm-up goes on, in [WINDOW] steps, until it is quiet too. The
- * same rule applies to every client; [settle] says how long it took, and the generator prints it.
+ * A client's hot path can still be compiling when a fixed warm-up ends: on this 2-core machine C2 spent
+ * 0.7–1 s of CPU on the Kotlin lease's first seconds, a full core while it ran, and a thread queued behind
+ * it on that core stalls the chain. Under `mvn … exec:java` the generator also shares its JVM with the build
+ * that ran just before it. So the generator waits for the compiler to go quiet before each client, and a
+ * warm-up goes on, in [WINDOW] steps, until it is quiet too. The same rule applies to every client;
+ * [settle] says how long it took, and the generator prints it.
  */
 object JitQuiet {
     /** One step of waiting or of extra warm-up; quiet means less than [QUIET] of compiling in one step. */

@@ -2,6 +2,7 @@ package io.hivepool.benchmarks.load
 
 import kotlin.system.exitProcess
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.DurationUnit
 
 /**
  * The end-to-end closed-loop load generator of DESIGN §5. For each concurrency C and each selected client:
@@ -38,7 +39,7 @@ fun main(args: Array<String>) {
                 try {
                     if (load.warmup.isPositive()) {
                         val waited = JitQuiet.settle(atMost = 30.seconds) { Thread.sleep(it.inWholeMilliseconds) }
-                        System.err.println("$name: waited $waited for the JIT compiler to be quiet before starting")
+                        System.err.println("$name: waited ${waited.toString(DurationUnit.SECONDS, 1)} for the JIT compiler to be quiet before starting")
                     }
                     val cost = if (options.diagnostics) RunCost.start(target) else null
                     val line = factory.create(target, options).use { client -> client.run(load).toJson() }
