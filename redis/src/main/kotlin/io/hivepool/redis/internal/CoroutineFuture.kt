@@ -5,6 +5,19 @@ import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import java.util.concurrent.CompletableFuture
+import kotlin.coroutines.CoroutineContext
+
+/**
+ * A scope with no [Job], for the Java faces' calls ([start]): their coroutines have no parent. The faces never
+ * cancel such a scope (closing the pool is what ends the calls in flight), so a parent Job would only keep count of
+ * them, at the cost of a child handle per call, added to and removed from one list that every caller thread and
+ * the I/O loop write.
+ */
+internal class DetachedScope(override val coroutineContext: CoroutineContext) : CoroutineScope {
+    init {
+        require(coroutineContext[Job] == null) { "a DetachedScope has no Job" }
+    }
+}
 
 /**
  * Starts [block] at once in the caller's thread (no hand-off before the command is queued) and returns its outcome

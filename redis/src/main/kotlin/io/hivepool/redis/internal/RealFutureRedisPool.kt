@@ -65,8 +65,9 @@ internal class FutureConnection(private val tx: RedisTransaction, private val sc
  */
 internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRedisPool {
     private val job = SupervisorJob()
-    private val scope = CoroutineScope(job + Dispatchers.Unconfined)
-    private val commands = CoroutineScope(job + Dispatchers.Default)
+    // Where calls run: no parent Job (see DetachedScope), internal for the spec that checks so.
+    internal val scope = DetachedScope(Dispatchers.Unconfined)
+    internal val commands = DetachedScope(Dispatchers.Default)
     // A failed subscription reports through its done future, not the default uncaught-exception handler.
     private val listeners = CoroutineScope(job + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
 

@@ -7,6 +7,7 @@ import io.hivepool.redis.PubSubMessage
 import io.hivepool.redis.RedisSubscription
 import io.hivepool.redis.cluster.FutureRedisClusterPool
 import io.hivepool.redis.cluster.RedisClusterPool
+import io.hivepool.redis.internal.DetachedScope
 import io.hivepool.redis.internal.FutureBatch
 import io.hivepool.redis.internal.listen
 import io.hivepool.redis.internal.start
@@ -24,8 +25,8 @@ import kotlinx.coroutines.SupervisorJob
  */
 internal class RealFutureRedisClusterPool(override val clusterPool: RedisClusterPool) : FutureRedisClusterPool {
     private val job = SupervisorJob()
-    private val scope = CoroutineScope(job + Dispatchers.Unconfined)
-    private val commands = CoroutineScope(job + Dispatchers.Default)
+    private val scope = DetachedScope(Dispatchers.Unconfined)
+    private val commands = DetachedScope(Dispatchers.Default)
     // Listeners run on Dispatchers.Default; a failed subscription reports through its done future only.
     private val listeners = CoroutineScope(job + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
 
