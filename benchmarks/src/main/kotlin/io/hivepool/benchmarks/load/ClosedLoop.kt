@@ -18,6 +18,8 @@ import kotlin.time.DurationUnit
  *
  * Each caller owns its histogram (no sharing on the hot path); they are merged when the phase is over.
  * Errors are counted, not recorded as latencies; the first one is printed so a broken setup is visible.
+ * The measured phase's slow commands (over four times the warm-up's median) are also logged, and stderr says
+ * whether they came alone or in episodes that held up every caller at once ([SlowCommands]).
  */
 object ClosedLoop {
     /** [Load.concurrency] platform threads, each calling [op] in a loop. */
@@ -50,23 +52,27 @@ object ClosedLoop {
     private fun measure(client: Client, load: Load, drive: (Phase) -> Unit): RunResult {
         // One set of histograms serves every phase of the run, and is emptied after the warm-up.
         val histograms = List(load.concurrency) { Histogram(HIGHEST_NANOS, 3) }
+        var warmupMedian = 0L
         if (load.warmup.isPositive()) {
             drive(Phase(load, histograms, load.warmup, opsLimit = null))
             val more = JitQuiet.settle(atMost = load.warmup * 3) { step -> drive(Phase(load, histograms, step, opsLimit = null)) }
             System.err.println("${client.name}: warm-up went on for ${more.toString(DurationUnit.SECONDS, 1)} more, until the JIT compiler was quiet")
+            warmupMedian = Histogram(HIGHEST_NANOS, 3).also { m -> histograms.forEach(m::add) }.getValueAtPercentile(50.0)
             histograms.forEach(Histogram::reset)
         }
+        val slow = SlowCommands(SlowCommands.thresholdNanos(warmupMedian), load.concurrency)
         // The callers' histograms hold about 200 KB each (14 MB for 64 callers). Left in the young generation,
         // they would be copied by every young pause of the measured phase, adding milliseconds that every
         // caller waits out. A full collection now moves them, and whatever else the run keeps, to the old one.
         System.gc()
-        val phase = Phase(load, histograms, load.duration, load.ops)
+        val phase = Phase(load, histograms, load.duration, load.ops, slow)
         val started = System.nanoTime()
         drive(phase)
         val elapsedNanos = System.nanoTime() - started
         val merged = Histogram(HIGHEST_NANOS, 3)
         phase.histograms.forEach(merged::add)
         phase.firstError.get()?.let { System.err.println("${client.name}: first of ${phase.errors.get()} errors: $it") }
+        System.err.println("${client.name} slow: ${slow.summary(of = merged.totalCount).describe()}")
         return RunResult(
             client = client.name,
             concurrency = load.concurrency,
@@ -85,12 +91,20 @@ object ClosedLoop {
         val histograms: List<Histogram>,
         duration: Duration,
         private val opsLimit: Long?,
+        private val slow: SlowCommands? = null, // the measured phase only
     ) {
         private val deadline = System.nanoTime() + if (opsLimit == null) duration.inWholeNanoseconds else Long.MAX_VALUE / 2
         private val issued = AtomicLong()
         val errors = AtomicLong()
         val firstError = AtomicReference<Throwable?>()
         // histograms[i] is written by caller i only: one thread, or one chain of futures (completions are ordered)
+
+        /** Records one command's latency, and logs it with [slow] when it is over the threshold. */
+        private fun record(histogram: Histogram, index: Int, start: Long) {
+            val end = System.nanoTime()
+            histogram.recordValue(minOf(end - start, HIGHEST_NANOS))
+            if (slow != null && end - start > slow.thresholdNanos) slow.logs[index].add(start, end)
+        }
 
         private fun more(): Boolean =
             if (opsLimit != null) issued.getAndIncrement() < opsLimit else System.nanoTime() < deadline
@@ -102,7 +116,7 @@ object ClosedLoop {
                 val start = System.nanoTime()
                 try {
                     op(key)
-                    histogram.recordValue(minOf(System.nanoTime() - start, HIGHEST_NANOS))
+                    record(histogram, index, start)
                 } catch (e: Exception) {
                     failed(e)
                 }
@@ -116,7 +130,7 @@ object ClosedLoop {
                 val start = System.nanoTime()
                 try {
                     op(key)
-                    histogram.recordValue(minOf(System.nanoTime() - start, HIGHEST_NANOS))
+                    record(histogram, index, start)
                 } catch (e: kotlinx.coroutines.CancellationException) {
                     throw e
                 } catch (e: Exception) {
@@ -141,7 +155,7 @@ object ClosedLoop {
                         continue
                     }
                     val finished = { error: Throwable? ->
-                        if (error == null) histogram.recordValue(minOf(System.nanoTime() - start, HIGHEST_NANOS)) else failed(error)
+                        if (error == null) record(histogram, index, start) else failed(error)
                     }
                     if (!reply.isDone) {
                         reply.whenComplete { _, error ->
