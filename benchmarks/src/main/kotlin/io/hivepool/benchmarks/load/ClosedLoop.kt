@@ -18,7 +18,7 @@ import kotlin.time.DurationUnit
  *
  * Each caller owns its histogram (no sharing on the hot path); they are merged when the phase is over.
  * Errors are counted, not recorded as latencies; the first one is printed so a broken setup is visible.
- * The measured phase's slow commands (over four times the warm-up's median) are also logged, and stderr says
+ * The measured phase's slow commands (over `--slow-over`, or four times the warm-up's median) are also logged, and stderr says
  * whether they came alone or in episodes that held up every caller at once ([SlowCommands]).
  */
 object ClosedLoop {
@@ -60,7 +60,7 @@ object ClosedLoop {
             warmupMedian = Histogram(HIGHEST_NANOS, 3).also { m -> histograms.forEach(m::add) }.getValueAtPercentile(50.0)
             histograms.forEach(Histogram::reset)
         }
-        val slow = SlowCommands(SlowCommands.thresholdNanos(warmupMedian), load.concurrency)
+        val slow = SlowCommands(load.slowOver?.inWholeNanoseconds ?: SlowCommands.thresholdNanos(warmupMedian), load.concurrency)
         // The callers' histograms hold about 200 KB each (14 MB for 64 callers). Left in the young generation,
         // they would be copied by every young pause of the measured phase, adding milliseconds that every
         // caller waits out. A full collection now moves them, and whatever else the run keeps, to the old one.

@@ -32,7 +32,7 @@ fun main(args: Array<String>) {
         keyspace.preload(target)
         var failed = 0
         for (concurrency in options.concurrency) {
-            val load = Load(concurrency, options.duration, options.ops, options.warmup, keyspace)
+            val load = Load(concurrency, options.duration, options.ops, options.warmup, keyspace, options.slowOver)
             for ((name, factory) in selected) {
                 System.err.println("running $name: concurrency=$concurrency pool=${options.poolSize} " +
                     (options.ops?.let { "ops=$it" } ?: "duration=${options.duration}") + " warmup=${options.warmup}")

@@ -10,6 +10,8 @@ import kotlin.time.Duration.Companion.seconds
  * `--out results.jsonl` (also append each JSON line to this file: Maven's console may prefix stdout with an
  * ANSI reset code, the file never has one) `--diagnostics` (per client, a [RunCost] line on stderr)
  * `--target single|cluster` (one server, or a Redis Cluster and the cluster clients; see [RedisTarget.resolveCluster])
+ * `--slow-over 3ms` (what counts as a slow command in the `slow:` line, the same for every client; by default four
+ * times each client's warm-up median, see [SlowCommands])
  *
  * Durations are Kotlin duration strings (`10s`, `500ms`, `1m`) or plain seconds.
  */
@@ -23,11 +25,12 @@ data class LoadOptions(
     val out: java.io.File? = null,
     val diagnostics: Boolean = false,
     val target: TargetKind = TargetKind.SINGLE,
+    val slowOver: Duration? = null,
 ) {
     companion object {
         const val USAGE: String =
             "usage: LoadGenerator [--clients all|name,name] [--concurrency 64[,16,...]] [--pool 16] " +
-                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl] [--diagnostics] [--target single|cluster]"
+                "[--duration 10s | --ops N] [--warmup 3s] [--out results.jsonl] [--diagnostics] [--target single|cluster] [--slow-over 3ms]"
 
         /** Parses [args]; throws [IllegalArgumentException] naming the bad option. */
         fun parse(args: Array<String>): LoadOptions {
@@ -46,6 +49,7 @@ data class LoadOptions(
                     "--out" -> options = options.copy(out = java.io.File(value(option)))
                     "--diagnostics" -> options = options.copy(diagnostics = true)
                     "--target" -> options = options.copy(target = target(option, value(option)))
+                    "--slow-over" -> options = options.copy(slowOver = duration(option, value(option)))
                     "--help", "-h" -> throw IllegalArgumentException(USAGE)
                     else -> throw IllegalArgumentException("unknown option $option; $USAGE")
                 }

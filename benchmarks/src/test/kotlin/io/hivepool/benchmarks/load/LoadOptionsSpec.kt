@@ -41,6 +41,13 @@ class LoadOptionsSpec : FunSpec({
             .message shouldBe "--clients needs a value; ${LoadOptions.USAGE}"
     }
 
+    test("--slow-over sets one threshold of slow commands for every client; by default there is none") {
+        LoadOptions.parse(emptyArray()).slowOver shouldBe null
+        LoadOptions.parse(arrayOf("--slow-over", "3ms")).slowOver shouldBe 3.milliseconds
+        shouldThrow<IllegalArgumentException> { LoadOptions.parse(arrayOf("--slow-over", "0")) }
+            .message shouldBe "--slow-over must be > 0, was 0"
+    }
+
     test("--diagnostics turns on the per-client cost line, off by default") {
         LoadOptions.parse(emptyArray()).diagnostics shouldBe false
         LoadOptions.parse(arrayOf("--diagnostics", "--pool", "4")) shouldBe LoadOptions(poolSize = 4, diagnostics = true)

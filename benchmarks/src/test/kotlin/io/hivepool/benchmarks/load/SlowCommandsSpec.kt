@@ -65,10 +65,11 @@ class SlowCommandsSpec : FunSpec({
             }
             override fun close() {}
         }
-        // No warm-up, so the measured phase starts at once and the threshold is its floor, 1 ms.
-        val load = Load(concurrency = 4, duration = 300.milliseconds, ops = null, warmup = Duration.ZERO, keyspace = Keyspace(size = 1))
+        // No warm-up, so the measured phase starts at once; slow is over 2 ms.
+        val load = Load(concurrency = 4, duration = 300.milliseconds, ops = null, warmup = Duration.ZERO, keyspace = Keyspace(size = 1), slowOver = 2.milliseconds)
         val line = captureStderr { client.run(load) }.single { it.startsWith("fake slow: ") }
         // At least the stall's episode: a pause of the test's own JVM or machine may add more.
+        line shouldContain "over 2.0 ms"
         val everyone = Regex("""; (\d+) episodes held up 90 % or more of the callers""").find(line)!!.groupValues[1].toInt()
         withClue(line) { everyone shouldBeGreaterThanOrEqual 1 }
     }
