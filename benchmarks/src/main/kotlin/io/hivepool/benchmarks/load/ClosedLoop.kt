@@ -18,8 +18,8 @@ import kotlin.time.DurationUnit
  *
  * Each caller owns its histogram (no sharing on the hot path); they are merged when the phase is over.
  * Errors are counted, not recorded as latencies; the first one is printed so a broken setup is visible.
- * The measured phase's slow commands (over `--slow-over`, or four times the warm-up's median) are also logged, and stderr says
- * whether they came alone or in episodes that held up every caller at once ([SlowCommands]).
+ * The measured phase's slow commands (over `--slow-over`, or four times the warm-up's median) are also logged, and
+ * stderr says whether they came alone or in episodes that held up every caller at once ([SlowCommands]).
  */
 object ClosedLoop {
     /** [Load.concurrency] platform threads, each calling [op] in a loop. */

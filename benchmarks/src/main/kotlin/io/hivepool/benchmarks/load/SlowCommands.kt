@@ -70,12 +70,11 @@ class SlowCommands(val thresholdNanos: Long, callers: Int) {
         fun describe(): String {
             val share = if (total == 0L) 0.0 else 100.0 * slow / total
             val inEveryone = everyone.sumOf { it.commands }
-            return String.format(
-                Locale.ROOT,
-                "%d commands over %.1f ms (%.3f %%), in %d episodes; %d episodes held up %s callers at once (%d of the slow commands); the longest episode lasted %.1f ms",
-                slow, thresholdNanos / 1e6, share, episodes.size, everyone.size, if (callers == 1) "the one caller" else "90 % or more of the", inEveryone,
-                (episodes.maxOfOrNull { it.spanNanos } ?: 0L) / 1e6,
-            )
+            val who = if (callers == 1) "the one caller" else "90 % or more of the callers"
+            val longest = (episodes.maxOfOrNull { it.spanNanos } ?: 0L) / 1e6
+            return String.format(Locale.ROOT, "%d commands over %.1f ms (%.3f %%), in %d episodes; ", slow, thresholdNanos / 1e6, share, episodes.size) +
+                String.format(Locale.ROOT, "%d episodes held up %s at once (%d of the slow commands); ", everyone.size, who, inEveryone) +
+                String.format(Locale.ROOT, "the longest episode lasted %.1f ms", longest)
         }
     }
 

@@ -1,11 +1,11 @@
 package io.hivepool.benchmarks.load
 
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.ints.shouldBeGreaterThanOrEqual
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import io.kotest.assertions.withClue
-import io.kotest.matchers.ints.shouldBeGreaterThanOrEqual
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.yield
 import java.io.ByteArrayOutputStream
@@ -66,7 +66,10 @@ class SlowCommandsSpec : FunSpec({
             override fun close() {}
         }
         // No warm-up, so the measured phase starts at once; slow is over 2 ms.
-        val load = Load(concurrency = 4, duration = 300.milliseconds, ops = null, warmup = Duration.ZERO, keyspace = Keyspace(size = 1), slowOver = 2.milliseconds)
+        val load = Load(
+            concurrency = 4, duration = 300.milliseconds, ops = null, warmup = Duration.ZERO, keyspace = Keyspace(size = 1),
+            slowOver = 2.milliseconds,
+        )
         val line = captureStderr { client.run(load) }.single { it.startsWith("fake slow: ") }
         // At least the stall's episode: a pause of the test's own JVM or machine may add more.
         line shouldContain "over 2.0 ms"
