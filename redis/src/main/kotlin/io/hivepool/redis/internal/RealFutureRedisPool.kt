@@ -64,12 +64,11 @@ internal class FutureConnection(private val tx: RedisTransaction, private val sc
  * connection's reader.
  */
 internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRedisPool {
-    private val job = SupervisorJob()
     // Where calls run: no parent Job (see DetachedScope), internal for the spec that checks so.
     internal val scope = DetachedScope(Dispatchers.Unconfined)
     internal val commands = DetachedScope(Dispatchers.Default)
     // A failed subscription reports through its done future, not the default uncaught-exception handler.
-    private val listeners = CoroutineScope(job + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
+    private val listeners = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
 
     override val stats: PoolStats get() = redisPool.stats
 

@@ -24,11 +24,10 @@ import kotlinx.coroutines.SupervisorJob
  * pool-level commands complete on [Dispatchers.Default], pipelines and transactions in the thread of the reply.
  */
 internal class RealFutureRedisClusterPool(override val clusterPool: RedisClusterPool) : FutureRedisClusterPool {
-    private val job = SupervisorJob()
     private val scope = DetachedScope(Dispatchers.Unconfined)
     private val commands = DetachedScope(Dispatchers.Default)
     // Listeners run on Dispatchers.Default; a failed subscription reports through its done future only.
-    private val listeners = CoroutineScope(job + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
+    private val listeners = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineExceptionHandler { _, _ -> })
 
     override fun <R> send(command: Command<R>): CompletableFuture<R> = commands.start { clusterPool.send(command) }
 
