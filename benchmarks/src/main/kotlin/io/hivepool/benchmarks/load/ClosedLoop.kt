@@ -19,12 +19,13 @@ import kotlin.time.DurationUnit
  * Each caller owns its histogram (no sharing on the hot path); they are merged when the phase is over.
  * Errors are counted, not recorded as latencies; the first one is printed so a broken setup is visible.
  * The measured phase's slow commands (over `--slow-over`, or four times the warm-up's median) are also logged, and
- * stderr says whether they came alone or in episodes that held up every caller at once ([SlowCommands]).
+ * stderr says whether they came alone or in episodes that held up every caller at once ([SlowCommands]), and how many
+ * of those episodes a thread that only sleeps was held up in too: the platform's stalls ([HiccupMeter]).
  */
 object ClosedLoop {
     /** [Load.concurrency] platform threads, each calling [op] in a loop. */
-    fun onThreads(client: Client, load: Load, op: (String) -> Unit): RunResult =
-        measure(client, load) { phase ->
+    fun onThreads(client: Client, load: Load, meter: HiccupMeter = HiccupMeter(), op: (String) -> Unit): RunResult =
+        measure(client, load, meter) { phase ->
             val threads = List(load.concurrency) { i ->
                 Thread({ phase.caller(i) { key -> op(key) } }, "${client.name}-caller-$i")
             }
@@ -33,8 +34,8 @@ object ClosedLoop {
         }
 
     /** [Load.concurrency] coroutines on [Dispatchers.Default], each calling [op] in a loop. */
-    fun onCoroutines(client: Client, load: Load, op: suspend (String) -> Unit): RunResult =
-        measure(client, load) { phase ->
+    fun onCoroutines(client: Client, load: Load, meter: HiccupMeter = HiccupMeter(), op: suspend (String) -> Unit): RunResult =
+        measure(client, load, meter) { phase ->
             runBlocking(Dispatchers.Default) {
                 List(load.concurrency) { i -> launch { phase.callerSuspending(i) { key -> op(key) } } }.joinAll()
             }
@@ -44,12 +45,22 @@ object ClosedLoop {
      * [Load.concurrency] asynchronous callers and no thread of their own: each issues [op], and when its future
      * completes (on whatever thread completes it) records the latency and issues the next.
      */
-    fun onFutures(client: Client, load: Load, op: java.util.function.Function<String, CompletableFuture<*>>): RunResult =
-        measure(client, load) { phase ->
+    @JvmOverloads
+    fun onFutures(
+        client: Client,
+        load: Load,
+        meter: HiccupMeter = HiccupMeter(),
+        op: java.util.function.Function<String, CompletableFuture<*>>,
+    ): RunResult =
+        measure(client, load, meter) { phase ->
             CompletableFuture.allOf(*Array(load.concurrency) { i -> phase.callerAsync(i, op) }).join()
         }
 
-    private fun measure(client: Client, load: Load, drive: (Phase) -> Unit): RunResult {
+    private fun measure(client: Client, load: Load, meter: HiccupMeter, drive: (Phase) -> Unit): RunResult =
+        meter.start().use { runPhases(client, load, it, drive) }
+
+    /** The warm-up, then the measured phase; [meter] is running. */
+    private fun runPhases(client: Client, load: Load, meter: HiccupMeter, drive: (Phase) -> Unit): RunResult {
         // One set of histograms serves every phase of the run, and is emptied after the warm-up.
         val histograms = List(load.concurrency) { Histogram(HIGHEST_NANOS, 3) }
         var warmupMedian = 0L
@@ -65,14 +76,18 @@ object ClosedLoop {
         // they would be copied by every young pause of the measured phase, adding milliseconds that every
         // caller waits out. A full collection now moves them, and whatever else the run keeps, to the old one.
         System.gc()
+        meter.reset()
         val phase = Phase(load, histograms, load.duration, load.ops, slow)
         val started = System.nanoTime()
         drive(phase)
         val elapsedNanos = System.nanoTime() - started
+        val hiccups = meter.read()
         val merged = Histogram(HIGHEST_NANOS, 3)
         phase.histograms.forEach(merged::add)
         phase.firstError.get()?.let { System.err.println("${client.name}: first of ${phase.errors.get()} errors: $it") }
-        System.err.println("${client.name} slow: ${slow.summary(of = merged.totalCount).describe()}")
+        val slowSummary = slow.summary(of = merged.totalCount)
+        System.err.println("${client.name} slow: ${slowSummary.describe()}")
+        System.err.println("${client.name} hiccups: ${hiccups.describe(slowSummary)}")
         return RunResult(
             client = client.name,
             concurrency = load.concurrency,

@@ -46,7 +46,7 @@ class SlowCommands(val thresholdNanos: Long, callers: Int) {
         var commands = 0
         for (s in spans) {
             if (s[0] > end && commands > 0) {
-                episodes.add(Episode(commands, callers.size, end - start))
+                episodes.add(Episode(commands, callers.size, start, end))
                 callers = HashSet()
                 commands = 0
             }
@@ -55,22 +55,26 @@ class SlowCommands(val thresholdNanos: Long, callers: Int) {
             callers.add(s[2])
             commands++
         }
-        if (commands > 0) episodes.add(Episode(commands, callers.size, end - start))
+        if (commands > 0) episodes.add(Episode(commands, callers.size, start, end))
         return Summary(thresholdNanos, of, spans.size, episodes, logs.size)
     }
 
-    /** [commands] slow commands with overlapping spans, from [callers] distinct callers, over [spanNanos]. */
-    data class Episode(val commands: Int, val callers: Int, val spanNanos: Long)
+    /** [commands] slow commands with overlapping spans, from [callers] distinct callers, from [startNanos] to [endNanos]. */
+    data class Episode(val commands: Int, val callers: Int, val startNanos: Long, val endNanos: Long) {
+        val spanNanos: Long get() = endNanos - startNanos
+    }
 
     data class Summary(val thresholdNanos: Long, val total: Long, val slow: Int, val episodes: List<Episode>, val callers: Int) {
         /** Episodes that held up at least 90 % of the callers at once. */
         val everyone: List<Episode> get() = episodes.filter { 10 * it.callers >= 9 * callers }
 
+        /** Who [everyone]'s episodes held up, in words. */
+        val who: String get() = if (callers == 1) "the one caller" else "90 % or more of the callers"
+
         /** One line for stderr. */
         fun describe(): String {
             val share = if (total == 0L) 0.0 else 100.0 * slow / total
             val inEveryone = everyone.sumOf { it.commands }
-            val who = if (callers == 1) "the one caller" else "90 % or more of the callers"
             val longest = (episodes.maxOfOrNull { it.spanNanos } ?: 0L) / 1e6
             return String.format(Locale.ROOT, "%d commands over %.1f ms (%.3f %%), in %d episodes; ", slow, thresholdNanos / 1e6, share, episodes.size) +
                 String.format(Locale.ROOT, "%d episodes held up %s at once (%d of the slow commands); ", everyone.size, who, inEveryone) +

@@ -1,0 +1,96 @@
+package io.hivepool.benchmarks.load
+
+import io.kotest.assertions.withClue
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeEmpty
+import io.kotest.matchers.ints.shouldBeGreaterThanOrEqual
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.yield
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.locks.LockSupport
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+
+class HiccupMeterSpec : FunSpec({
+    val ms = 1_000_000L
+
+    test("a wake-up later than the threshold is noted with its span, and reset forgets what came before") {
+        val stall = AtomicBoolean(false)
+        // Over 20 ms late counts here, so this test's own JVM or machine is unlikely to add one.
+        val meter = HiccupMeter(lateOverNanos = 20 * ms) { nanos ->
+            if (stall.getAndSet(false)) {
+                Thread.sleep(40)
+            } else {
+                LockSupport.parkNanos(nanos)
+            }
+        }.start()
+        meter.use {
+            Thread.sleep(20)
+            val stalledAt = System.nanoTime()
+            stall.set(true)
+            Thread.sleep(100)
+            val spans = meter.read().spans
+            withClue(spans.map { (it[1] - it[0]) / 1e6 }) {
+                spans.count { it[0] >= stalledAt && it[1] - it[0] >= 35 * ms } shouldBe 1
+            }
+            val resetAt = System.nanoTime()
+            meter.reset()
+            meter.read().spans.filter { it[0] < resetAt }.shouldBeEmpty()
+        }
+    }
+
+    test("an episode counts as the platform's when it shares time with a late wake-up") {
+        val episodes = listOf(
+            SlowCommands.Episode(commands = 64, callers = 64, startNanos = 0, endNanos = 10 * ms),
+            SlowCommands.Episode(commands = 64, callers = 64, startNanos = 20 * ms, endNanos = 30 * ms),
+            SlowCommands.Episode(commands = 64, callers = 64, startNanos = 40 * ms, endNanos = 50 * ms),
+        )
+        // one inside the first, one touching the second's end; none near the third
+        val hiccups = Hiccups(ms, listOf(longArrayOf(2 * ms, 5 * ms), longArrayOf(30 * ms, 33 * ms), longArrayOf(60 * ms, 61 * ms)))
+
+        hiccups.overlapping(episodes) shouldBe 2
+    }
+
+    test("its line says how often and how long the thread was held up, and which stalls of every caller were the platform's") {
+        val slow = SlowCommands(thresholdNanos = ms, callers = 2)
+        slow.logs[0].add(0, 10 * ms)
+        slow.logs[1].add(1 * ms, 10 * ms)
+        val hiccups = Hiccups(ms, listOf(longArrayOf(2 * ms, 5 * ms), longArrayOf(60 * ms, 62 * ms)))
+
+        hiccups.describe(slow.summary(of = 100)) shouldBe "a thread sleeping 1 ms at a time woke up over 1.0 ms late 2 times " +
+            "(5.0 ms in all, the longest 3.0 ms); 1 of the 1 episodes that held up 90 % or more of the callers at once overlapped one"
+    }
+
+    test("the closed loop tells a stall of every caller that the platform shared from one it did not") {
+        fun run(meter: HiccupMeter, window: LongRange): String {
+            val client = object : Client {
+                override val name = "fake"
+                override val connections = 1
+                override fun run(load: Load): RunResult = ClosedLoop.onCoroutines(this, load, meter) {
+                    if (System.nanoTime() in window) delay(30) else yield()
+                }
+                override fun close() {}
+            }
+            val load = Load(
+                concurrency = 4, duration = 300.milliseconds, ops = null, warmup = Duration.ZERO, keyspace = Keyspace(size = 1),
+                slowOver = 2.milliseconds,
+            )
+            return captureStderr { client.run(load) }.single { it.startsWith("fake hiccups: ") }
+        }
+        fun windowFromNow(): LongRange = System.nanoTime().let { it + 100 * ms..it + 120 * ms }
+
+        // The callers alone stall: a 20 ms threshold keeps this JVM's own pauses out of the meter.
+        val callersOnly = run(HiccupMeter(lateOverNanos = 20 * ms), windowFromNow())
+        withClue(callersOnly) { Regex("""; 0 of the (\d+) episodes""").find(callersOnly)!!.groupValues[1].toInt() shouldBeGreaterThanOrEqual 1 }
+
+        // The meter's thread is held up in the same window, as a platform stall would hold it.
+        val window = windowFromNow()
+        val shared = run(HiccupMeter(lateOverNanos = 20 * ms) { n -> if (System.nanoTime() in window) Thread.sleep(40) else LockSupport.parkNanos(n) }, window)
+        shared shouldContain "over 20.0 ms late"
+        val (overlapped, of) = Regex("""; (\d+) of the (\d+) episodes""").find(shared)!!.destructured
+        withClue(shared) { overlapped.toInt() shouldBeGreaterThanOrEqual 1 }
+        withClue(shared) { of.toInt() shouldBeGreaterThanOrEqual overlapped.toInt() }
+    }
+})
