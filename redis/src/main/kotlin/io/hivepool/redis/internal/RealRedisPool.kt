@@ -103,7 +103,13 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     override suspend fun acquire(): Lease<RedisConnection> = pool.acquire()
 
-    override suspend fun <R> use(block: suspend (RedisConnection) -> R): R {
+    override suspend fun <R> use(block: suspend (RedisConnection) -> R): R = leased { block(it) }
+
+    /**
+     * [use]'s body, inlined where it is called: the lease and what runs on it are one state machine, with no suspend
+     * lambda (and its copy per call) between them. The Java face's lease goes through here ([transacting]).
+     */
+    internal suspend inline fun <R> leased(block: (RedisConnection) -> R): R {
         val lease = pool.acquire()
         val hooks = instrumentation
         val since = if (hooks == null) 0L else System.nanoTime()
@@ -128,7 +134,7 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
      * XREAD BLOCK, …), it is first killed server-side from a shared connection: once CLIENT KILL returns, the
      * server can no longer hand it an element that nobody would read.
      */
-    private suspend fun abandon(lease: Lease<RedisConnection>) {
+    internal suspend fun abandon(lease: Lease<RedisConnection>) {
         val conn = lease.connection
         val id = conn.clientId
         if (id != null && !conn.isBroken && (conn as RealRedisConnection).blockingInFlight > 0) {
@@ -141,10 +147,13 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
         lease.discard()
     }
 
-    override suspend fun <R> transaction(block: suspend RedisTransaction.() -> R): R = use { conn ->
+    override suspend fun <R> transaction(block: suspend RedisTransaction.() -> R): R = transacting { it.block() }
+
+    /** [transaction]'s body, inlined where it is called (see [leased]). */
+    internal suspend inline fun <R> transacting(block: (RealTransaction) -> R): R = leased { conn ->
         val tx = RealTransaction(conn as RealRedisConnection)
         try {
-            tx.block()
+            block(tx)
         } catch (e: Throwable) {
             // DISCARD and UNWATCH in one: the next user of this connection must find it clean.
             if (e !is CancellationException && !conn.isBroken && conn.isDirty) runCatching { conn.reset() }
