@@ -15,6 +15,7 @@ import kotlinx.coroutines.test.currentTime
 import kotlinx.coroutines.test.runCurrent
 import java.io.IOException
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.days
 import kotlin.time.Duration.Companion.hours
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
@@ -100,6 +101,39 @@ class PoolTimeoutSpec : FunSpec({
             waiter.isActive shouldBe true
             held.release()
             waiter.await().connection shouldBe held.connection
+        }
+    }
+
+    test("an acquireTimeout past what nanoseconds can count waits as an infinite one, also back at the head after a failed check") {
+        poolTest {
+            // 400 years: more nanoseconds than a Long holds, so the waiter's deadline must saturate instead of
+            // wrapping into the past, where the head-of-queue check after a failed hand-over would time it out at once.
+            val manager = FakeManager()
+            val pool = fakePool(manager) {
+                maxSize = 1; acquireTimeout = (400 * 366).days; validateAfterIdle = Duration.ZERO; cleanupInterval = 1.hours
+            }
+            advanceTimeBy(10.hours) // the pool's clock is well past zero when the waiter starts
+            val held = pool.acquire()
+            val waiter = async { pool.acquire() }
+            advanceTimeBy(100.hours)
+            waiter.isActive shouldBe true
+            manager.recycleResult = { false } // the hand-over fails its check: the waiter goes back to the head
+            held.release()
+            runCurrent()
+            manager.recycleResult = { true }
+            val lease = waiter.await()
+            (lease.connection === held.connection) shouldBe false
+        }
+    }
+
+    test("a waiter that starts late times out acquireTimeout after its own start, not the pool's") {
+        poolTest {
+            val pool = fakePool(FakeManager()) { maxSize = 1; acquireTimeout = 2.seconds; cleanupInterval = 1.hours }
+            advanceTimeBy(5.hours + 700.milliseconds) // not a multiple of the timeout job's 2 s naps
+            pool.acquire()
+            val started = currentTime
+            shouldThrow<PoolTimeoutException> { pool.acquire() }
+            currentTime - started shouldBe 2_000L
         }
     }
 })

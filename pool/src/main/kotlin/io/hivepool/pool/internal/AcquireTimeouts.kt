@@ -3,8 +3,8 @@ package io.hivepool.pool.internal
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
-import kotlin.time.ComparableTimeMark
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.nanoseconds
 
 /**
  * One timer for every waiting acquire() instead of one per waiter. Every waiter's deadline is its start plus
@@ -25,11 +25,11 @@ internal class AcquireTimeouts<T>(private val pool: RealPool<T>, private val acq
         pool.scope.launch {
             val expired = ArrayList<Waiter>()
             while (true) {
-                val next: ComparableTimeMark?
+                val next: Long
                 synchronized(pool.lock) {
                     while (true) {
-                        val deadline = pool.waitQueue.headDeadlineLocked() ?: break
-                        if (!deadline.hasPassedNow()) break
+                        val deadline = pool.waitQueue.headDeadlineLocked()
+                        if (deadline == Waiter.NEVER || pool.nowNanos() < deadline) break
                         val w = pool.waitQueue.grantNextLocked(TIMED_OUT) ?: break
                         w.grant = pool.timeoutExceptionLocked() // described once it has left the queue
                         expired += w
@@ -38,7 +38,7 @@ internal class AcquireTimeouts<T>(private val pool: RealPool<T>, private val acq
                 }
                 expired.forEach(pool.waitQueue::deliver)
                 expired.clear()
-                val sleep = if (next == null) acquireTimeout else -next.elapsedNow()
+                val sleep = if (next == Waiter.NEVER) acquireTimeout else (next - pool.nowNanos()).nanoseconds
                 withTimeoutOrNull(sleep) { wakeup.receive() }
             }
         }

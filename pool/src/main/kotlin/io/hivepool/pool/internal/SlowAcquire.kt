@@ -2,15 +2,15 @@ package io.hivepool.pool.internal
 
 import io.hivepool.pool.Lease
 import kotlinx.coroutines.CancellationException
-import kotlin.time.ComparableTimeMark
+import kotlin.time.Duration.Companion.nanoseconds
 
 // The slow acquire: nothing could be taken without the lock's help, so take an idle (or another thread's
 // parked) connection under it, or queue as a waiter, plan the creates that will serve the queue, and wait.
 
 internal suspend fun <T> RealPool<T>.acquireSlow(popped: PooledConnection<T>?): Lease<T> {
     if (popped != null) checkOut(popped, hit = true, owner = ownerName())?.let { return it }
-    val start = timeSource.markNow()
-    val a = SlowAcquire(if (acquireTimeout.isFinite()) start + acquireTimeout else null)
+    val start = nowNanos()
+    val a = SlowAcquire(deadlineFrom(start))
     while (true) {
         takeOrQueue(a)
         a.granted?.forEach(waitQueue::deliver)
@@ -37,7 +37,7 @@ internal suspend fun <T> RealPool<T>.acquireSlow(popped: PooledConnection<T>?): 
  * One slow acquire's state across its tries, in one object: locals assigned under `synchronized` in a
  * suspending function would each be boxed.
  */
-private class SlowAcquire(val deadline: ComparableTimeMark?) {
+private class SlowAcquire(val deadline: Long) { // on the pool's nowNanos() clock; Waiter.NEVER: none
     var front = false // after a handed-over connection failed its check, we keep our place at the head
     var counted = false
     var waited = false // queued with no create in flight for us: a real wait, counted in waitCount/waitTime
@@ -76,7 +76,7 @@ private fun RealPool<*>.takeOrQueue(a: SlowAcquire): Unit = synchronized(lock) {
     }
     // Back at the head after a failed check, past our deadline: the timeout job may be asleep
     // until a later one, so time out here.
-    if (a.front && a.deadline != null && a.deadline.hasPassedNow()) throw timeoutExceptionLocked()
+    if (a.front && a.deadline != Waiter.NEVER && nowNanos() >= a.deadline) throw timeoutExceptionLocked()
     a.waiter = waitQueue.enqueueLocked(a.front, a.deadline)
     // A fast release may have parked a connection without seeing our live++; it wrote PARKED before it
     // read live, so we see PARKED here (see Release.kt's parkFast). Each one serves the head waiter (maybe us).
@@ -102,8 +102,15 @@ private suspend inline fun RealPool<*>.awaitGrant(w: Waiter): Any {
     }
 }
 
-private fun RealPool<*>.recordWait(start: ComparableTimeMark) {
-    val waited = start.elapsedNow() // cumulative since the first try: a retry does not double count
+/** [start] plus the acquire timeout, saturated: [Waiter.NEVER] when there is none. */
+private fun RealPool<*>.deadlineFrom(start: Long): Long {
+    if (acquireTimeout.isInfinite()) return Waiter.NEVER
+    val timeout = acquireTimeout.inWholeNanoseconds
+    return if (timeout >= Waiter.NEVER - start) Waiter.NEVER else start + timeout
+}
+
+private fun RealPool<*>.recordWait(start: Long) {
+    val waited = (nowNanos() - start).nanoseconds // cumulative since the first try: a retry does not double count
     synchronized(lock) {
         stats0.waitTimeTotal += waited
         if (waited > stats0.waitTimeMax) stats0.waitTimeMax = waited

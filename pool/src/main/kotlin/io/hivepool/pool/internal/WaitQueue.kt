@@ -3,7 +3,6 @@ package io.hivepool.pool.internal
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlin.coroutines.CoroutineContext
-import kotlin.time.ComparableTimeMark
 
 /**
  * The FIFO of callers waiting in acquire(), with direct handoff: whoever frees a connection (or a create
@@ -29,10 +28,10 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
     private val onUndelivered: (Throwable, Any, CoroutineContext) -> Unit = { _, value, _ -> giveBack(value) }
 
     /**
-     * Queues a new waiter that gives up at [deadline] (null: never), at the head when it already waited and its
-     * handed-over connection failed a check.
+     * Queues a new waiter that gives up at [deadline] ([Waiter.NEVER]: never), at the head when it already waited and
+     * its handed-over connection failed a check.
      */
-    fun enqueueLocked(front: Boolean, deadline: ComparableTimeMark?): Waiter {
+    fun enqueueLocked(front: Boolean, deadline: Long): Waiter {
         val w = Waiter(this)
         w.deadline = deadline
         if (front) queue.addFirst(w) else queue.addLast(w)
@@ -40,10 +39,10 @@ internal class WaitQueue(private val lock: Any, giveBack: (Any) -> Unit) {
         return w
     }
 
-    /** The deadline of the oldest live waiter: the earliest of all (see [AcquireTimeouts]). */
-    fun headDeadlineLocked(): ComparableTimeMark? {
+    /** The deadline of the oldest live waiter, the earliest of all (see [AcquireTimeouts]); [Waiter.NEVER] when none. */
+    fun headDeadlineLocked(): Long {
         for (w in queue) if (w.state == Waiter.QUEUED) return w.deadline
-        return null
+        return Waiter.NEVER
     }
 
     /** Oldest live waiter, marked GRANTED with [value]; pass it to [deliver] once the lock is released. */

@@ -1,7 +1,6 @@
 package io.hivepool.pool.internal
 
 import kotlinx.coroutines.CancellableContinuation
-import kotlin.time.ComparableTimeMark
 
 /**
  * One queued acquire(). The pool grants it exactly one value: a [PooledConnection] (direct handoff; counted
@@ -30,13 +29,16 @@ internal class Waiter(private val queue: WaitQueue) : (Throwable?) -> Unit {
     /** Guarded by the pool's lock. */
     var state: Int = QUEUED
 
-    /** When this waiter gives up (null: never); set once when queued. */
-    var deadline: ComparableTimeMark? = null
+    /** When this waiter gives up, on the pool's [RealPool.nowNanos] clock ([NEVER]: never); set once when queued. */
+    var deadline: Long = NEVER
 
     /** Cancellation handler of the suspended waiter (see [WaitQueue.await]). */
     override fun invoke(cause: Throwable?) = queue.cancel(this)
 
     companion object {
+        /** A [deadline] that never passes. */
+        const val NEVER: Long = Long.MAX_VALUE
+
         const val QUEUED: Int = 0
         const val GRANTED: Int = 1
         const val CANCELLED: Int = 2
