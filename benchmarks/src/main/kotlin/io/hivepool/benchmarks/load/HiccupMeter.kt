@@ -60,7 +60,8 @@ class Hiccups(private val lateOverNanos: Long, val spans: List<LongArray>) {
         val everyone = slow.everyone
         val total = spans.sumOf { it[1] - it[0] } / 1e6
         val longest = (spans.maxOfOrNull { it[1] - it[0] } ?: 0L) / 1e6
-        return String.format(Locale.ROOT, "a thread sleeping 1 ms at a time woke up over %.1f ms late %d times ", lateOverNanos / 1e6, spans.size) +
+        val late = lateOverNanos / 1e6
+        return String.format(Locale.ROOT, "a thread sleeping 1 ms at a time woke up over %.1f ms late %d times ", late, spans.size) +
             String.format(Locale.ROOT, "(%.1f ms in all, the longest %.1f ms); ", total, longest) +
             "${overlapping(everyone)} of the ${everyone.size} episodes that held up ${slow.who} at once overlapped one"
     }

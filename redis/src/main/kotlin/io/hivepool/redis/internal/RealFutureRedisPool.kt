@@ -88,12 +88,14 @@ internal class RealFutureRedisPool(override val redisPool: RedisPool) : FutureRe
 
     // Through RealRedisPool.transacting, inlined: one coroutine body for the call, the lease and the block.
     override fun <R> withConnection(block: Function<FutureRedisConnection, out CompletionStage<R>>): CompletableFuture<R> {
-        val pool = redisPool as? RealRedisPool ?: return scope.start { redisPool.transaction { block.apply(FutureConnection(this, scope)).await() } }
+        val pool = redisPool as? RealRedisPool
+            ?: return scope.start { redisPool.transaction { block.apply(FutureConnection(this, scope)).await() } }
         return scope.start { pool.transacting { tx -> block.apply(FutureConnection(tx, scope)).await() } }
     }
 
     override fun transaction(block: Consumer<FutureRedisBatch>): CompletableFuture<List<Any?>?> {
-        val pool = redisPool as? RealRedisPool ?: return scope.start { redisPool.transaction { multi { block.accept(FutureBatch(this)) } } }
+        val pool = redisPool as? RealRedisPool
+            ?: return scope.start { redisPool.transaction { multi { block.accept(FutureBatch(this)) } } }
         return scope.start { pool.transacting { tx -> tx.multi { block.accept(FutureBatch(this)) } } }
     }
 
