@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport
  * it woke up more than [lateOverNanos] late. Such a thread needs a few microseconds of CPU now and then: when it wakes
  * up milliseconds late, no thread of this JVM could run (a GC or other safepoint pause, the host taking the vCPUs,
  * both cores held by other threads). A stall of every caller that overlaps one of its late wake-ups was the
- * platform's; one that does not was the client's own (jHiccup's idea, built small for the load generator).
+ * platform's; one that does not held up the client's threads or Redis while an idle thread could still run
+ * (jHiccup's idea, built small for the load generator).
  *
  * [sleep] is how it sleeps (tests stall it on purpose). The late spans ([Hiccups.spans]) are in [System.nanoTime]
  * units, from when it should have woken up to when it did.
@@ -40,7 +41,7 @@ class HiccupMeter(
     fun reset() = synchronized(lock) { spans.clear() }
 
     /** The late wake-ups noted since the last [reset]. */
-    fun read(): Hiccups = Hiccups(lateOverNanos, synchronized(lock) { spans.toList() })
+    fun read(): Hiccups = Hiccups(resolutionNanos, lateOverNanos, synchronized(lock) { spans.toList() })
 
     override fun close() {
         running = false
@@ -50,7 +51,7 @@ class HiccupMeter(
 }
 
 /** The late wake-ups of a [HiccupMeter]: each span is (when it should have woken up, when it did). */
-class Hiccups(private val lateOverNanos: Long, val spans: List<LongArray>) {
+class Hiccups(private val resolutionNanos: Long, private val lateOverNanos: Long, val spans: List<LongArray>) {
     /** How many of [episodes] overlap at least one of these spans. */
     fun overlapping(episodes: List<SlowCommands.Episode>): Int =
         episodes.count { e -> spans.any { s -> s[0] <= e.endNanos && e.startNanos <= s[1] } }
@@ -60,8 +61,8 @@ class Hiccups(private val lateOverNanos: Long, val spans: List<LongArray>) {
         val everyone = slow.everyone
         val total = spans.sumOf { it[1] - it[0] } / 1e6
         val longest = (spans.maxOfOrNull { it[1] - it[0] } ?: 0L) / 1e6
-        val late = lateOverNanos / 1e6
-        return String.format(Locale.ROOT, "a thread sleeping 1 ms at a time woke up over %.1f ms late %d times ", late, spans.size) +
+        val (step, late) = resolutionNanos / 1e6 to lateOverNanos / 1e6
+        return String.format(Locale.ROOT, "a thread sleeping %.1f ms at a time woke up over %.1f ms late %d times ", step, late, spans.size) +
             String.format(Locale.ROOT, "(%.1f ms in all, the longest %.1f ms); ", total, longest) +
             "${overlapping(everyone)} of the ${everyone.size} episodes that held up ${slow.who} at once overlapped one"
     }

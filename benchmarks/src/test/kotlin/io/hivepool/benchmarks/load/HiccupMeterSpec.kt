@@ -48,7 +48,7 @@ class HiccupMeterSpec : FunSpec({
             SlowCommands.Episode(commands = 64, callers = 64, startNanos = 40 * ms, endNanos = 50 * ms),
         )
         // one inside the first, one touching the second's end; none near the third
-        val hiccups = Hiccups(ms, listOf(longArrayOf(2 * ms, 5 * ms), longArrayOf(30 * ms, 33 * ms), longArrayOf(60 * ms, 61 * ms)))
+        val hiccups = Hiccups(ms, ms, listOf(longArrayOf(2 * ms, 5 * ms), longArrayOf(30 * ms, 33 * ms), longArrayOf(60 * ms, 61 * ms)))
 
         hiccups.overlapping(episodes) shouldBe 2
     }
@@ -57,9 +57,9 @@ class HiccupMeterSpec : FunSpec({
         val slow = SlowCommands(thresholdNanos = ms, callers = 2)
         slow.logs[0].add(0, 10 * ms)
         slow.logs[1].add(1 * ms, 10 * ms)
-        val hiccups = Hiccups(ms, listOf(longArrayOf(2 * ms, 5 * ms), longArrayOf(60 * ms, 62 * ms)))
+        val hiccups = Hiccups(ms, ms, listOf(longArrayOf(2 * ms, 5 * ms), longArrayOf(60 * ms, 62 * ms)))
 
-        hiccups.describe(slow.summary(of = 100)) shouldBe "a thread sleeping 1 ms at a time woke up over 1.0 ms late 2 times " +
+        hiccups.describe(slow.summary(of = 100)) shouldBe "a thread sleeping 1.0 ms at a time woke up over 1.0 ms late 2 times " +
             "(5.0 ms in all, the longest 3.0 ms); 1 of the 1 episodes that held up 90 % or more of the callers at once overlapped one"
     }
 
