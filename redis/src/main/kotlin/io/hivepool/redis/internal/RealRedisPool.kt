@@ -108,6 +108,8 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
     /**
      * [use]'s body, inlined where it is called: the lease and what runs on it are one state machine, with no suspend
      * lambda (and its copy per call) between them. The Java face's lease goes through here ([transacting]).
+     * Cancelled while waiting for a connection, it takes none; cancelled while [block] runs, the connection's state is
+     * unknown and it is [abandon]ed (killed server-side if blocked, then discarded); any other failure releases it.
      */
     internal suspend inline fun <R> leased(block: (RedisConnection) -> R): R {
         val lease = pool.acquire()
@@ -149,7 +151,10 @@ internal class RealRedisPool(override val config: RedisPoolConfig) : RedisPool {
 
     override suspend fun <R> transaction(block: suspend RedisTransaction.() -> R): R = transacting { it.block() }
 
-    /** [transaction]'s body, inlined where it is called (see [leased]). */
+    /**
+     * [transaction]'s body, inlined where it is called (see [leased], which also says what cancellation does). A
+     * failure other than cancellation RESETs a dirty connection (open MULTI, WATCH) before it goes back.
+     */
     internal suspend inline fun <R> transacting(block: (RealTransaction) -> R): R = leased { conn ->
         val tx = RealTransaction(conn as RealRedisConnection)
         try {
