@@ -81,10 +81,13 @@ class HiccupMeterSpec : FunSpec({
         }
         fun windowFromNow(): LongRange = System.nanoTime().let { it + 100 * ms..it + 120 * ms }
 
-        // The callers alone stall: a 20 ms threshold keeps this JVM's own pauses out of the meter.
+        // The callers alone stall. Only a real stall of this JVM (over 20 ms: rare, but CI has shown one) may make the
+        // meter late; then it may rightly share the episode, and this half cannot tell. Otherwise nothing is shared.
         val callersOnly = run(HiccupMeter(lateOverNanos = 20 * ms), windowFromNow())
-        val ofCallersOnly = Regex("""; 0 of the (\d+) episodes""").find(callersOnly)
-        withClue(callersOnly) { ofCallersOnly!!.groupValues[1].toInt() shouldBeGreaterThanOrEqual 1 }
+        val counts = Regex("""late (\d+) times .*; (\d+) of the (\d+) episodes""").find(callersOnly)
+        val (late, sharedByIdle, everyone) = counts!!.destructured
+        withClue(callersOnly) { everyone.toInt() shouldBeGreaterThanOrEqual 1 }
+        if (late.toInt() == 0) withClue(callersOnly) { sharedByIdle.toInt() shouldBe 0 }
 
         // The meter's thread is held up in the same window, as a platform stall would hold it.
         val window = windowFromNow()
