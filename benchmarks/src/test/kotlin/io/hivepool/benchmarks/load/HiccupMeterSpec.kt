@@ -33,7 +33,8 @@ class HiccupMeterSpec : FunSpec({
             Thread.sleep(100)
             val spans = meter.read().spans
             withClue(spans.map { (it[1] - it[0]) / 1e6 }) {
-                spans.count { it[0] >= stalledAt && it[1] - it[0] >= 35 * ms } shouldBe 1
+                // at least the injected one: a real stall of this JVM over 20 ms may add another
+                spans.count { it[0] >= stalledAt && it[1] - it[0] >= 35 * ms } shouldBeGreaterThanOrEqual 1
             }
             val resetAt = System.nanoTime()
             meter.reset()
