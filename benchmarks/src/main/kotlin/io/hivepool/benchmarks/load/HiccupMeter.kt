@@ -11,12 +11,14 @@ import java.util.concurrent.locks.LockSupport
  * platform's; one that does not held up the client's threads or Redis while an idle thread could still run
  * (jHiccup's idea, built small for the load generator).
  *
- * [sleep] is how it sleeps (tests stall it on purpose). The late spans ([Hiccups.spans]) are in [System.nanoTime]
- * units, from when it should have woken up to when it did.
+ * [sleep] is how it sleeps and [nanoTime] how it reads the time (tests stall it, or move its clock, on purpose). The
+ * late spans ([Hiccups.spans]) are in [nanoTime]'s units, [System.nanoTime] unless a test says otherwise, from when it
+ * should have woken up to when it did.
  */
 class HiccupMeter(
     private val resolutionNanos: Long = 1_000_000,
     val lateOverNanos: Long = 1_000_000,
+    private val nanoTime: () -> Long = System::nanoTime,
     private val sleep: (Long) -> Unit = LockSupport::parkNanos,
 ) : AutoCloseable {
     private val lock = Any()
@@ -29,10 +31,10 @@ class HiccupMeter(
 
     private fun run() {
         while (running) {
-            val asleep = System.nanoTime()
+            val asleep = nanoTime()
             sleep(resolutionNanos)
             val due = asleep + resolutionNanos
-            val woke = System.nanoTime()
+            val woke = nanoTime()
             if (woke - due > lateOverNanos) synchronized(lock) { spans.add(longArrayOf(due, woke)) }
         }
     }

@@ -1,5 +1,6 @@
 package io.hivepool.benchmarks.load
 
+import io.kotest.assertions.nondeterministic.eventually
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
@@ -9,36 +10,37 @@ import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.yield
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.locks.LockSupport
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
 
 class HiccupMeterSpec : FunSpec({
     val ms = 1_000_000L
 
     test("a wake-up later than the threshold is noted with its span, and reset forgets what came before") {
+        // The meter reads a clock only its own sleeps move: one step per sleep, 40 ms for the stalled one. No real
+        // stall of this JVM can add a span, and none is waited for.
+        val clock = AtomicLong(0)
         val stall = AtomicBoolean(false)
-        // Over 20 ms late counts here, so this test's own JVM or machine is unlikely to add one.
-        val meter = HiccupMeter(lateOverNanos = 20 * ms) { nanos ->
-            if (stall.getAndSet(false)) {
-                Thread.sleep(40)
-            } else {
-                LockSupport.parkNanos(nanos)
-            }
+        val sleeps = AtomicInteger(0)
+        val meter = HiccupMeter(lateOverNanos = 20 * ms, nanoTime = clock::get) { nanos ->
+            clock.addAndGet(if (stall.getAndSet(false)) 40 * ms else nanos)
+            sleeps.incrementAndGet()
+            LockSupport.parkNanos(nanos)
         }.start()
         meter.use {
-            Thread.sleep(20)
-            val stalledAt = System.nanoTime()
+            eventually(5.seconds) { sleeps.get() shouldBeGreaterThanOrEqual 3 }
+            meter.read().spans.shouldBeEmpty()
             stall.set(true)
-            Thread.sleep(100)
-            val spans = meter.read().spans
-            withClue(spans.map { (it[1] - it[0]) / 1e6 }) {
-                // at least the injected one: a real stall of this JVM over 20 ms may add another
-                spans.count { it[0] >= stalledAt && it[1] - it[0] >= 35 * ms } shouldBeGreaterThanOrEqual 1
-            }
-            val resetAt = System.nanoTime()
+            eventually(5.seconds) { meter.read().spans.size shouldBe 1 }
+            val (due, woke) = meter.read().spans.single()
+            woke - due shouldBe 39 * ms // it slept 40 ms where it meant to sleep 1
+
             meter.reset()
-            meter.read().spans.filter { it[0] < resetAt }.shouldBeEmpty()
+            meter.read().spans.shouldBeEmpty()
         }
     }
 
@@ -90,11 +92,12 @@ class HiccupMeterSpec : FunSpec({
         withClue(callersOnly) { everyone.toInt() shouldBeGreaterThanOrEqual 1 }
         if (late.toInt() == 0) withClue(callersOnly) { sharedByIdle.toInt() shouldBe 0 }
 
-        // The meter's thread is held up in the same window, as a platform stall would hold it.
+        // The meter's thread is held up in the same window, as a platform stall would hold it: its clock jumps 40 ms
+        // ahead when the window opens, so the wake-up that crosses it is 40 ms late.
         val window = windowFromNow()
-        val stalledInWindow = HiccupMeter(lateOverNanos = 20 * ms) { n ->
-            if (System.nanoTime() in window) Thread.sleep(40) else LockSupport.parkNanos(n)
-        }
+        val stalledInWindow = HiccupMeter(lateOverNanos = 20 * ms, nanoTime = {
+            System.nanoTime().let { if (it >= window.first) it + 40 * ms else it }
+        })
         val shared = run(stalledInWindow, window)
         shared shouldContain "over 20.0 ms late"
         val (overlapped, of) = Regex("""; (\d+) of the (\d+) episodes""").find(shared)!!.destructured
